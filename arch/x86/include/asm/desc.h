@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef ASM_DESC_H
+#define ASM_DESC_H
+
+#include <mica/layout.h>
+#include <mica/types.h>
+
+struct __packed tss64 {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t reserved1;
+    uint64_t ist[7];
+    uint64_t reserved2;
+    uint16_t reserved3;
+    uint16_t iomap_base;
+};
+
+/* Per-CPU data at the top of each CPU's primary stack (found from %rsp). */
+struct cpu_info {
+    unsigned int cpu_id;
+    unsigned int apic_id;
+    uint64_t stack_base;        /* lowest address of the stack block */
+};
+_Static_assert(sizeof(struct cpu_info) <= CPU_INFO_SIZE, "cpu_info too big");
+
+static inline struct cpu_info *get_cpu_info(void)
+{
+    uint64_t sp;
+    __asm__("mov %%rsp, %0" : "=r"(sp));
+    return (struct cpu_info *)((sp | (STACK_SIZE - 1)) + 1 - CPU_INFO_SIZE);
+}
+
+/* Set up GDT, TSS and IDT of the boot CPU; stack is its stack block. */
+void cpu_desc_init(unsigned int cpu, void *stack);
+
+#endif

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Buddy allocator; see include/mica/page_alloc.h. */
+#include <mica/page_alloc.h>
+
+static void list_push(struct page_heap *h, mfn_t mfn, unsigned order)
+{
+    struct page_info *pg = &h->frames[mfn];
+    uint32_t head = h->free_head[order];
+
+    pg->prev = PAGE_LIST_NULL;
+    pg->next = head;
+    if (head != PAGE_LIST_NULL)
+        h->frames[head].prev = (uint32_t)mfn;
+    h->free_head[order] = (uint32_t)mfn;
+}
+
+static void list_remove(struct page_heap *h, mfn_t mfn, unsigned order)
+{
+    struct page_info *pg = &h->frames[mfn];
+
+    if (pg->prev != PAGE_LIST_NULL)
+        h->frames[pg->prev].next = pg->next;
+    else
+        h->free_head[order] = pg->next;
+    if (pg->next != PAGE_LIST_NULL)
+        h->frames[pg->next].prev = pg->prev;
+}
+
+static void mark_block(struct page_heap *h, mfn_t mfn, unsigned order, bool free)
+{
+    for (mfn_t i = 0; i < (1ULL << order); i++) {
+        struct page_info *pg = &h->frames[mfn + i];
+        pg->flags = (uint8_t)((pg->flags & PGF_RAM) | (free ? PGF_FREE : 0));
+        pg->order = 0;
+    }
+    if (free) {
+        h->frames[mfn].flags |= PGF_FREE_HEAD;
+        h->frames[mfn].order = (uint8_t)order;
+    }
+}
+
+void heap_init(struct page_heap *h, struct page_info *frames, mfn_t nr_frames)
+{
+    h->frames = frames;
+    h->nr_frames = nr_frames;
+    h->free_pages = 0;
+    h->total_pages = 0;
+    for (unsigned o = 0; o <= MAX_ORDER; o++)
+        h->free_head[o] = PAGE_LIST_NULL;
+}
+
+static void free_block(struct page_heap *h, mfn_t mfn, unsigned order)
+{
+    h->free_pages += 1ULL << order;
+
+    /* Merge upwards while the buddy is a whole free block of our order. */
+    while (order < MAX_ORDER) {
+        mfn_t buddy = mfn ^ (1ULL << order);
+        if (buddy + (1ULL << order) > h->nr_frames)
+            break;
+        struct page_info *b = &h->frames[buddy];
+        if (!(b->flags & PGF_FREE_HEAD) || b->order != order)
+            break;
+        list_remove(h, buddy, order);
+        b->flags &= (uint8_t)~PGF_FREE_HEAD;
+        b->order = 0;
+        mfn &= ~(1ULL << order);
+        order++;
+    }
+    mark_block(h, mfn, order, true);
+    list_push(h, mfn, order);
+}
+
+void heap_add_range(struct page_heap *h, mfn_t start, mfn_t count)
+{
+    mfn_t end = start + count;
+    if (end > h->nr_frames)
+        end = h->nr_frames;
+
+    /* Largest naturally aligned blocks first: fewer merges, same result. */
+    while (start < end) {
+        unsigned order = 0;
+        while (order < MAX_ORDER && !(start & (1ULL << order)) &&
+               start + (2ULL << order) <= end)
+            order++;
+        for (mfn_t i = 0; i < (1ULL << order); i++) {
+            h->frames[start + i].flags |= PGF_RAM;
+            h->frames[start + i].owner = OWNER_NONE;
+            h->frames[start + i].count_info = 0;
+            h->frames[start + i].type_info = 0;
+        }
+        h->total_pages += 1ULL << order;
+        free_block(h, start, order);
+        start += 1ULL << order;
+    }
+}
+
+mfn_t heap_alloc(struct page_heap *h, unsigned order)
+{
+    unsigned o = order;
+
+    if (order > MAX_ORDER)
+        return INVALID_MFN;
+    while (o <= MAX_ORDER && h->free_head[o] == PAGE_LIST_NULL)
+        o++;
+    if (o > MAX_ORDER)
+        return INVALID_MFN;
+
+    mfn_t mfn = h->free_head[o];
+    list_remove(h, mfn, o);
+    /* Split: keep the low half, return the high halves to the lists. */
+    while (o > order) {
+        o--;
+        mfn_t upper = mfn + (1ULL << o);
+        mark_block(h, upper, o, true);
+        list_push(h, upper, o);
+    }
+    mark_block(h, mfn, order, false);
+    h->free_pages -= 1ULL << order;
+    for (mfn_t i = 0; i < (1ULL << order); i++) {
+        h->frames[mfn + i].owner = OWNER_NONE;
+        h->frames[mfn + i].count_info = 0;
+        h->frames[mfn + i].type_info = 0;
+    }
+    return mfn;
+}
+
+int heap_free(struct page_heap *h, mfn_t mfn, unsigned order)
+{
+    if (order > MAX_ORDER || (mfn & ((1ULL << order) - 1)) || mfn + (1ULL << order) > h->nr_frames)
+        return -1;
+    for (mfn_t i = 0; i < (1ULL << order); i++)
+        if ((h->frames[mfn + i].flags & (PGF_FREE | PGF_RAM)) != PGF_RAM)
+            return -1;
+    free_block(h, mfn, order);
+    return 0;
+}
+
+int heap_check(const struct page_heap *h)
+{
+    uint64_t counted = 0;
+
+    for (unsigned o = 0; o <= MAX_ORDER; o++) {
+        uint32_t prev = PAGE_LIST_NULL;
+        for (uint32_t m = h->free_head[o]; m != PAGE_LIST_NULL; m = h->frames[m].next) {
+            const struct page_info *pg = &h->frames[m];
+            if (m >= h->nr_frames || pg->prev != prev)
+                return -1;
+            if (!(pg->flags & PGF_FREE_HEAD) || pg->order != o || (m & ((1u << o) - 1)))
+                return -2;
+            for (uint64_t i = 0; i < (1ULL << o); i++)
+                if (!(h->frames[m + i].flags & PGF_FREE))
+                    return -3;
+            counted += 1ULL << o;
+            prev = m;
+            if (counted > h->nr_frames)
+                return -4;   /* a cycle */
+        }
+    }
+    return counted == h->free_pages ? 0 : -5;
+}

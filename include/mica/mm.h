@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Hypervisor memory: page tables, the direct map, the frame table and the
+ * page heap (the arch glue around common/page_alloc.c).
+ */
+#ifndef MICA_MM_H
+#define MICA_MM_H
+
+#include <mica/layout.h>
+#include <mica/page.h>
+#include <mica/page_alloc.h>
+
+struct boot_info;
+
+extern struct page_info *frame_table;   /* at FRAMETABLE_VIRT_START */
+extern mfn_t max_mfn;                   /* frames covered by the frame table */
+
+static inline void *maddr_to_virt(paddr_t pa) { return (void *)(DIRECTMAP_VIRT_START + pa); }
+static inline void *mfn_to_virt(mfn_t mfn) { return maddr_to_virt(mfn << PAGE_SHIFT); }
+paddr_t virt_to_maddr(const void *va);
+static inline struct page_info *mfn_to_page(mfn_t mfn) { return &frame_table[mfn]; }
+static inline mfn_t page_to_mfn(const struct page_info *pg) { return (mfn_t)(pg - frame_table); }
+static inline bool mfn_valid(mfn_t mfn) { return mfn < max_mfn && (frame_table[mfn].flags & PGF_RAM); }
+
+/*
+ * Build Mica's own page tables from the memory map (direct map of RAM and
+ * ACPI regions, the image with proper permissions and the stack guard
+ * pages, the frame table), switch to them, and fill the heap with every
+ * free frame. After this the boot identity map is gone.
+ */
+void mm_init(const struct boot_info *bi);
+
+/* Heap pages for the hypervisor's own use (direct-mapped). */
+void *alloc_pages(unsigned order);
+void free_pages(void *va, unsigned order);
+uint64_t heap_free_page_count(void);
+uint64_t heap_total_page_count(void);
+/* Frame-level allocation with an owner (domains' memory). */
+struct page_info *alloc_domain_pages(uint16_t owner, unsigned order);
+void free_frames(mfn_t mfn, unsigned order);
+
+/* Whether [pa, pa+len) is inside the direct map (RAM, ACPI, low legacy memory). */
+bool directmap_covers(paddr_t pa, uint64_t len);
+
+/* Map device memory uncached; returns a virtual address in the ioremap area. */
+void *ioremap(paddr_t pa, size_t size);
+
+/* Print the 4-level walk of va under the page tables at cr3 (crash dumps). */
+void show_page_walk(uint64_t cr3, uint64_t va);
+
+/* Page-table entry bits. */
+#define _PAGE_PRESENT  (1ULL << 0)
+#define _PAGE_RW       (1ULL << 1)
+#define _PAGE_USER     (1ULL << 2)
+#define _PAGE_PWT      (1ULL << 3)
+#define _PAGE_PCD      (1ULL << 4)
+#define _PAGE_ACCESSED (1ULL << 5)
+#define _PAGE_DIRTY    (1ULL << 6)
+#define _PAGE_PSE      (1ULL << 7)
+#define _PAGE_GLOBAL   (1ULL << 8)
+#define _PAGE_NX       (1ULL << 63)
+#define PTE_ADDR_MASK  0x000ffffffffff000ULL
+
+#endif

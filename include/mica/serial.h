@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef MICA_SERIAL_H
+#define MICA_SERIAL_H
+
+void serial_console_init(void);
+void serial_console_describe(void);
+/* A received byte, or -1 when none is waiting. */
+int serial_getc(void);
+
+#endif

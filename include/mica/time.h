@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Time: the TSC is the clock. It is calibrated once against the PIT; system
+ * time (ns since boot) is derived from it with the same mul/shift scaling
+ * pvclock gives guests, so hypervisor and guest time agree.
+ */
+#ifndef MICA_TIME_H
+#define MICA_TIME_H
+
+#include <mica/types.h>
+
+extern uint64_t tsc_khz;
+
+void time_init(void);
+/* Nanoseconds since time_init(). */
+uint64_t now_ns(void);
+/* Convert a TSC delta to nanoseconds. */
+uint64_t tsc_delta_to_ns(uint64_t delta);
+/* Busy-wait (interrupts may fire meanwhile). */
+void udelay(uint64_t us);
+
+/* Local APIC and its timer. */
+void apic_init(void);
+void apic_timer_start(unsigned hz);
+void apic_eoi(void);
+uint64_t timer_ticks(void);
+unsigned apic_timer_hz(void);
+
+#endif

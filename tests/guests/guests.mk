@@ -1,0 +1,1 @@
+# Test guests: see tests/guests/README.md

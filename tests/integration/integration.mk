@@ -1,0 +1,1 @@
+# Integration boots: see tests/integration/
