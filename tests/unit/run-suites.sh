@@ -11,7 +11,7 @@ for s in "$@"; do
   if [ -z "$line" ]; then fail=$((fail + 1)); status=1; continue; fi
   n=$(printf '%s' "$line" | sed -E 's/.*Checks: ([0-9]+).*/\1/')
   nf=$(printf '%s' "$line" | sed -E 's/.*Failures: ([0-9]+), Errors: ([0-9]+).*/\1+\2/')
-  nf=$((nf))
+  nf=$(( $nf ))
   pass=$((pass + n - nf)); fail=$((fail + nf))
   [ $rc -ne 0 ] && status=1
 done
