@@ -170,6 +170,8 @@ void serial_console_init(void)
     if (!console_uart)
         return;
     uart_init(console_uart);
+    /* Firmware may have left the cursor mid-line: start ours on a fresh one. */
+    serial_write("\n", 1);
     console_add_sink(&serial_sink);
 }
 

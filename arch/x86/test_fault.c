@@ -37,8 +37,12 @@ static void __attribute__((noinline)) do_test_fault(const char *kind)
         *(volatile uint64_t *)0xbad000 = 1;
     else if (!strcmp(kind, "ud"))
         __asm__ volatile("ud2");
-    else if (!strcmp(kind, "de"))
-        recursion_sink = 1 / zero;
+    else if (!strcmp(kind, "de")) {
+        /* An explicit div: the compiler turns "1 / x" into "x == 1". */
+        unsigned long q = 1, r = 0;
+        __asm__ volatile("divq %2" : "+a"(q), "+d"(r) : "r"((unsigned long)zero));
+        recursion_sink = (unsigned)q;
+    }
     else if (!strcmp(kind, "gp"))
         *(volatile uint64_t *)0x8000000000000000ULL = 1;
     else if (!strcmp(kind, "stack"))

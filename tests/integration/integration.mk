@@ -1,1 +1,0 @@
-# Integration boots: see tests/integration/
