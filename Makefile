@@ -35,7 +35,8 @@ endif
 # when we are root; otherwise the exact apt-get line is printed.
 DEPS_BUILD := gcc binutils make python3 gzip
 DEPS_RUN   := qemu-system-x86
-DEPS_TEST  := $(DEPS_RUN) check pkg-config grub-pc-bin grub-common xorriso mtools libxen-dev
+DEPS_TEST  := $(DEPS_RUN) check pkg-config grub-pc-bin grub-common xorriso mtools libxen-dev \
+  xenstore-utils
 DEPS_ISO   := grub-pc-bin grub-common xorriso mtools
 
 define need_debs
@@ -192,7 +193,7 @@ $(BUILD)/xen-ref/xen:
 xen-ref: $(BUILD)/xen-ref/xen
 
 .PHONY: test integration
-test: deps-test all guests iso xen-ref $(addprefix $(BUILD)/unit/,$(UNIT_SUITES))
+test: deps-test all guests iso xen-ref tools $(addprefix $(BUILD)/unit/,$(UNIT_SUITES))
 	@BUILD=$(BUILD) tests/run-all.sh
 integration: all guests iso
 	BUILD=$(BUILD) $(PYTHON) tests/integration/run.py $(if $(K),-k $(K))

@@ -1,15 +1,33 @@
 #!/bin/sh
-# `make test`: host unit tests, then the QEMU integration boots. Prints each
-# layer's total and one final "N passed, N failed" line; fails if any failed.
+# `make test`: every layer in turn, each ending with "<layer>: N passed, N
+# failed"; then one "total: N passed, N failed" line. Fails if any layer
+# failed or did not report.
+#   unit          host unit tests (Check)
+#   integration   QEMU boots of Mica (and real Xen as the oracle)
+#   tools         dom0 tools against Debian's own clients on the host
 BUILD=${BUILD:-build}
 export BUILD
 status=0
-tests/unit/run-suites.sh $(make -s --no-print-directory print-unit-suites) > "$BUILD/unit.log" 2>&1 || status=1
-grep -E '^\[|^unit:' "$BUILD/unit.log" | grep -E 'Checks:|^unit:|FAIL|Fail|Error' 
-python3 tests/integration/run.py > "$BUILD/integration.log" 2>&1 || status=1
-cat "$BUILD/integration.log"
-u=$(sed -nE 's/^unit: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$BUILD/unit.log")
-i=$(sed -nE 's/^integration: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/p' "$BUILD/integration.log")
-set -- ${u:-0 1} ${i:-0 1}
-echo "total: $(( $1 + $3 )) passed, $(( $2 + $4 )) failed"
+pass=0; fail=0
+
+layer() {
+	name=$1; shift
+	log=$BUILD/test-$name.log
+	"$@" > "$log" 2>&1 || status=1
+	# Show failures and the layer's summary, not every passing line.
+	grep -E 'FAIL|Failures: [1-9]|Errors: [1-9]|^[a-z-]+: [0-9]+ passed|^(PASS|SKIP) ' "$log"
+	line=$(grep -E '^[a-z-]+: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "$name: no summary line (see $log)"; status=1; fail=$((fail + 1)); return
+	fi
+	p=$(echo "$line" | sed -E 's/^[a-z-]+: ([0-9]+) passed.*/\1/')
+	f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+	pass=$((pass + p)); fail=$((fail + f))
+}
+
+layer unit tests/unit/run-suites.sh $(make -s --no-print-directory print-unit-suites)
+layer integration python3 tests/integration/run.py
+layer tools tests/integration/xenstored-utils.sh
+echo "total: $pass passed, $fail failed"
+[ $fail -eq 0 ] || status=1
 exit $status
