@@ -20,44 +20,89 @@ int parse_bool(const char *s, const char *end)
     return -1;
 }
 
+/*
+ * An unsigned number: decimal, 0x hex or 0 octal, as strtoull would read
+ * it, but refusing (returning -1) on overflow instead of saturating or
+ * wrapping. *end is set past the digits.
+ */
+static int parse_u64(const char *s, uint64_t *out, const char **end)
+{
+    unsigned base = 10;
+    uint64_t v = 0;
+    const char *p = s;
+
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+        base = 16;
+        p += 2;
+    } else if (p[0] == '0') {
+        base = 8;
+    }
+    const char *digits = p;
+    for (;; p++) {
+        unsigned d;
+        if (*p >= '0' && *p <= '9') d = (unsigned)(*p - '0');
+        else if ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'f') d = (unsigned)((*p | 0x20) - 'a' + 10);
+        else break;
+        if (d >= base)
+            break;
+        if (v > (UINT64_MAX - d) / base)
+            return -1;
+        v = v * base + d;
+    }
+    if (p == digits)
+        return -1;
+    *out = v;
+    *end = p;
+    return 0;
+}
+
 uint64_t parse_size_and_unit(const char *s, const char **end)
 {
-    char *e;
-    uint64_t v = strtoull(s, &e, 0);
+    const char *e;
+    uint64_t v;
+    unsigned shift = 10;        /* no unit: KiB, as Xen */
 
+    if (parse_u64(s, &v, &e) < 0) {
+        if (end)
+            *end = s;           /* no valid number here: callers see junk */
+        return 0;
+    }
     switch (*e) {
-    case 'T': case 't': v <<= 10; /* fall through */
-    case 'G': case 'g': v <<= 10; /* fall through */
-    case 'M': case 'm': v <<= 10; /* fall through */
-    case 'K': case 'k': v <<= 10; /* fall through */
-    case 'B': case 'b': e++; break;
-    default: v <<= 10; break;     /* no unit: KiB, as Xen */
+    case 'T': case 't': shift = 40; e++; break;
+    case 'G': case 'g': shift = 30; e++; break;
+    case 'M': case 'm': shift = 20; e++; break;
+    case 'K': case 'k': shift = 10; e++; break;
+    case 'B': case 'b': shift = 0; e++; break;
+    default: break;
+    }
+    if (shift && v > (UINT64_MAX >> shift)) {
+        if (end)
+            *end = s;           /* too big to represent: refuse */
+        return 0;
     }
     if (end)
         *end = e;
-    return v;
+    return v << shift;
 }
 
 const char *cmdline_cook(const char *s, const char *loader)
 {
-    while (*s == ' ')
+    while (*s == ' ' || *s == '\t')
         s++;
     if (!strncmp(loader, "GRUB 2", 6))
         return s;
-    while (*s && *s != ' ')
+    while (*s && *s != ' ' && *s != '\t')
         s++;
-    while (*s == ' ')
+    while (*s == ' ' || *s == '\t')
         s++;
     return s;
 }
 
 static bool is_number(const char *s)
 {
-    char *e;
-    if (!*s)
-        return false;
-    strtoull(s, &e, 0);
-    return *e == '\0';
+    uint64_t v;
+    const char *e;
+    return parse_u64(s, &v, &e) == 0 && *e == '\0';
 }
 
 static int store_uint(const struct param *p, uint64_t v)
@@ -85,7 +130,12 @@ static int apply(const struct param *p, const char *value, bool negated)
     case PARAM_UINT:
         if (!value || negated || !is_number(value))
             return -1;
-        return store_uint(p, strtoull(value, NULL, 0));
+    {
+        uint64_t v;
+        const char *e;
+        parse_u64(value, &v, &e);
+        return store_uint(p, v);
+    }
     case PARAM_SIZE: {
         const char *e;
         if (!value || negated || !(*value >= '0' && *value <= '9'))

@@ -81,6 +81,8 @@ void memmap_ram_only(struct memmap *dst, const struct memmap *src)
 
 int memmap_carve(struct memmap *m, uint64_t addr, uint64_t size)
 {
+    if (size == 0)
+        return 0;
     uint64_t end = addr + size;
     if (end < addr)
         end = UINT64_MAX;

@@ -127,7 +127,8 @@ mfn_t heap_alloc(struct page_heap *h, unsigned order)
 
 int heap_free(struct page_heap *h, mfn_t mfn, unsigned order)
 {
-    if (order > MAX_ORDER || (mfn & ((1ULL << order) - 1)) || mfn + (1ULL << order) > h->nr_frames)
+    if (order > MAX_ORDER || mfn >= h->nr_frames || (mfn & ((1ULL << order) - 1)) ||
+        (1ULL << order) > h->nr_frames - mfn)
         return -1;
     for (mfn_t i = 0; i < (1ULL << order); i++)
         if ((h->frames[mfn + i].flags & (PGF_FREE | PGF_RAM)) != PGF_RAM)

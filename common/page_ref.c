@@ -89,20 +89,28 @@ void put_page_type(struct page_info *pg)
 
     for (;;) {
         uint64_t type = x & PGT_TYPE_MASK;
+        bool last = (x & PGT_COUNT_MASK) == 1;
+        if (last && (x & PGT_VALIDATED) && (pgt_is_pagetable(type) || type == PGT_SEG_DESC)) {
+            /*
+             * The last user of a page-table type: its entries' references
+             * must go, and the contents must be validated again before the
+             * type is used again (the guest may write to the frame in
+             * between). Devalidate while our count still holds the frame,
+             * with PGT_VALIDATED clear, so a concurrent get_page_type()
+             * waits instead of revalidating or retyping under our feet.
+             */
+            nx = x & ~PGT_VALIDATED;
+            if (!cas64(&pg->type_info, &x, nx))
+                continue;
+            if (page_type_ops)
+                page_type_ops->devalidate(pg, type);
+            __atomic_store_n(&pg->type_info, nx - 1, __ATOMIC_RELEASE);
+            return;
+        }
         nx = x - 1;
-        /*
-         * The last user of a page-table type: its entries' references must
-         * go, and the type must be re-validated before it is used again
-         * (the guest may write to it in between).
-         */
-        if ((nx & PGT_COUNT_MASK) == 0 && (pgt_is_pagetable(type) || type == PGT_SEG_DESC))
-            nx &= ~PGT_VALIDATED;
         if (cas64(&pg->type_info, &x, nx))
-            break;
+            return;
     }
-    if ((nx & PGT_COUNT_MASK) == 0 && (x & PGT_VALIDATED) && !(nx & PGT_VALIDATED) &&
-        page_type_ops)
-        page_type_ops->devalidate(pg, x & PGT_TYPE_MASK);
 }
 
 void page_assign(struct page_info *pg, uint16_t owner)

@@ -53,9 +53,11 @@ static void put_number(struct out *o, unsigned long long v, bool negative,
         sign = ' ';
 
     const char *prefix = "";
-    if ((flags & F_ALT) && base == 16 && !(n == 1 && tmp[0] == '0'))
+    /* C's '#': 0x only for a non-zero value; octal gets a leading 0 only
+       if the digits (with precision padding) do not already start with one. */
+    if ((flags & F_ALT) && base == 16 && n > 0 && !(n == 1 && tmp[0] == '0'))
         prefix = upper ? "0X" : "0x";
-    if ((flags & F_ALT) && base == 8 && (n == 0 || tmp[n - 1] != '0'))
+    if ((flags & F_ALT) && base == 8 && !(prec > n) && (n == 0 || tmp[n - 1] != '0'))
         prefix = "0";
 
     int digits_len = prec > n ? prec : n;
@@ -159,8 +161,11 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
             break;
         }
         case 'p': {
+            /* Always 0x and 16 digits: addresses line up in dumps. */
             unsigned long long v = (uintptr_t)va_arg(ap, void *);
-            put_number(&o, v, false, 16, false, F_ALT | F_ZERO, width ? width : 18, -1);
+            put(&o, '0');
+            put(&o, 'x');
+            put_number(&o, v, false, 16, false, F_ZERO, 16, -1);
             break;
         }
         case 'c': {

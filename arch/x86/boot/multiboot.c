@@ -47,18 +47,23 @@ enum {
     MB2_TAG_MEMINFO = 4, MB2_TAG_MMAP = 6, MB2_TAG_ACPI_OLD = 14, MB2_TAG_ACPI_NEW = 15,
 };
 
-/* Copy a NUL-terminated string from loader memory, bounded by dst size. */
-static void copy_str(char *dst, size_t size, paddr_t pa)
+/*
+ * Copy a NUL-terminated string from loader memory, bounded by the
+ * destination and by 'max' bytes of source (the end of its multiboot2 tag;
+ * multiboot1 strings have no such bound and pass SIZE_MAX).
+ */
+static void copy_str(char *dst, size_t size, paddr_t pa, size_t max)
 {
     const char *s = boot_phys(pa);
     size_t i = 0;
     if (pa)
-        for (; i + 1 < size && s[i]; i++)
+        for (; i + 1 < size && i < max && s[i]; i++)
             dst[i] = s[i];
     dst[i] = '\0';
 }
 
-static void add_module(struct boot_info *bi, paddr_t start, paddr_t end, paddr_t str)
+static void add_module(struct boot_info *bi, paddr_t start, paddr_t end, paddr_t str,
+                       size_t max)
 {
     if (bi->nr_modules >= BOOT_MAX_MODULES) {
         bi->dropped_modules++;
@@ -67,7 +72,7 @@ static void add_module(struct boot_info *bi, paddr_t start, paddr_t end, paddr_t
     struct boot_module *m = &bi->modules[bi->nr_modules++];
     m->start = start;
     m->end = end < start ? start : end;
-    copy_str(m->cmdline, sizeof(m->cmdline), str);
+    copy_str(m->cmdline, sizeof(m->cmdline), str, max);
 }
 
 static int parse_mb1(paddr_t info, struct boot_info *bi)
@@ -76,13 +81,13 @@ static int parse_mb1(paddr_t info, struct boot_info *bi)
 
     bi->protocol = 1;
     if (mbi->flags & (1u << 2))
-        copy_str(bi->cmdline, sizeof(bi->cmdline), mbi->cmdline);
+        copy_str(bi->cmdline, sizeof(bi->cmdline), mbi->cmdline, SIZE_MAX);
     if (mbi->flags & (1u << 9))
-        copy_str(bi->loader, sizeof(bi->loader), mbi->boot_loader_name);
+        copy_str(bi->loader, sizeof(bi->loader), mbi->boot_loader_name, SIZE_MAX);
     if (mbi->flags & (1u << 3)) {
         const struct mb1_module *mods = boot_phys(mbi->mods_addr);
         for (uint32_t i = 0; i < mbi->mods_count && i < 1024; i++)
-            add_module(bi, mods[i].mod_start, mods[i].mod_end, mods[i].string);
+            add_module(bi, mods[i].mod_start, mods[i].mod_end, mods[i].string, SIZE_MAX);
     }
     if (mbi->flags & (1u << 6)) {
         uint64_t off = 0;
@@ -119,20 +124,21 @@ static int parse_mb2(paddr_t info, struct boot_info *bi)
         if (t->size < 8 || t->size > total - off)
             return -1;
         paddr_t body = info + off + 8;
+        size_t body_len = t->size - 8;
         switch (t->type) {
         case MB2_TAG_END:
             off = total;
             continue;
         case MB2_TAG_CMDLINE:
-            copy_str(bi->cmdline, sizeof(bi->cmdline), body);
+            copy_str(bi->cmdline, sizeof(bi->cmdline), body, body_len);
             break;
         case MB2_TAG_LOADER:
-            copy_str(bi->loader, sizeof(bi->loader), body);
+            copy_str(bi->loader, sizeof(bi->loader), body, body_len);
             break;
         case MB2_TAG_MODULE:
             if (t->size >= 16) {
                 const uint32_t *m = boot_phys(body);
-                add_module(bi, m[0], m[1], body + 8);
+                add_module(bi, m[0], m[1], body + 8, body_len - 8);
             }
             break;
         case MB2_TAG_MEMINFO:
@@ -144,9 +150,11 @@ static int parse_mb2(paddr_t info, struct boot_info *bi)
             }
             break;
         case MB2_TAG_MMAP: {
+            if (t->size < 16)
+                break;
             const uint32_t *m = boot_phys(body);
             uint32_t esize = m[0];
-            if (t->size < 16 || esize < 24)
+            if (esize < 24)
                 break;
             for (uint32_t e = 16; e + esize <= t->size; e += esize) {
                 const uint64_t *ent = boot_phys(info + off + e);
