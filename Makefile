@@ -84,19 +84,30 @@ HV_ASFLAGS := $(filter-out -Werror -std=gnu11,$(HV_CFLAGS)) -D__ASSEMBLY__
 HV_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
   --no-warn-rwx-segments --build-id=none
 
-HV_DIRS := arch/x86 arch/x86/boot common common/lib event grant ioring
+HV_DIRS := arch/x86 arch/x86/boot arch/x86/pv common common/lib event grant ioring
 HV_C    := $(foreach d,$(HV_DIRS),$(wildcard $(d)/*.c))
 HV_S    := $(filter-out arch/x86/mica.lds.S,$(foreach d,$(HV_DIRS),$(wildcard $(d)/*.S)))
-HV_OBJS := $(patsubst %.c,$(BUILD)/hv/%.o,$(HV_C)) $(patsubst %.S,$(BUILD)/hv/%.o,$(HV_S))
+HV_OBJS := $(patsubst %.c,$(BUILD)/hv/%.o,$(HV_C)) $(patsubst %.S,$(BUILD)/hv/%.o,$(HV_S)) \
+  $(BUILD)/hv/gen/hypercall_table.o
 HV_LDS  := $(BUILD)/hv/mica.lds
 
 $(BUILD)/hv/%.o: %.c | deps-build
 	@mkdir -p $(dir $@)
 	$(CC) $(HV_CFLAGS) -c $< -o $@
 
+$(BUILD)/hv/gen/%.o: $(BUILD)/hv/gen/%.c | deps-build
+	$(CC) $(HV_CFLAGS) -c $< -o $@
+
 $(BUILD)/hv/%.o: %.S | deps-build
 	@mkdir -p $(dir $@)
 	$(CC) $(HV_ASFLAGS) -c $< -o $@
+
+# The hypercall table (common/hypercalls.tbl) generates the dispatch code and
+# docs/hypercalls.md; `make docs` refreshes the latter, `make test` checks it.
+HC_GEN := tools/build/gen-hypercalls.py
+$(BUILD)/hv/gen/hypercall_table.c: common/hypercalls.tbl $(HC_GEN)
+	@mkdir -p $(dir $@)
+	$(PYTHON) $(HC_GEN) c $< > $@
 
 $(HV_LDS): arch/x86/mica.lds.S include/mica/layout.h
 	@mkdir -p $(dir $@)
@@ -208,7 +219,7 @@ run: deps-run all $(RUN_KERNEL) $(RUN_INITRD)
 
 .PHONY: docs
 docs:
-	@true
+	$(PYTHON) $(HC_GEN) md common/hypercalls.tbl > docs/hypercalls.md
 
 .PHONY: clean
 clean:

@@ -130,6 +130,28 @@ void console_force(const char *fmt, ...)
     va_end(ap);
 }
 
+/*
+ * Text a guest wrote with console_io: passed through unprefixed (as Xen
+ * prints dom0's output), into the log ring and the sinks alike.
+ */
+void console_guest_write(const char *s, size_t n)
+{
+    if (!n)
+        return;
+    unsigned long flags = spin_lock_irqsave(&console_lock);
+    if (!at_line_start) {
+        emit("\n", 1);     /* never glue guest text onto a half Mica line */
+    }
+    emit(s, n);
+    at_line_start = s[n - 1] == '\n';
+    /* Mica's next line must start fresh even if the guest's did not end. */
+    if (!at_line_start) {
+        emit("\n", 1);
+        at_line_start = true;
+    }
+    spin_unlock_irqrestore(&console_lock, flags);
+}
+
 void console_force_unlock(void)
 {
     console_lock = (spinlock_t)SPINLOCK_INIT;

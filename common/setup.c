@@ -6,6 +6,9 @@
 #include <asm/x86.h>
 #include <mica/bootinfo.h>
 #include <mica/console.h>
+#include <mica/dom0.h>
+#include <mica/domain.h>
+#include <mica/pv.h>
 #include <mica/irq.h>
 #include <mica/lib.h>
 #include <mica/mm.h>
@@ -21,7 +24,7 @@
 struct boot_info boot_info;
 
 extern const struct param __param_start[], __param_end[];
-extern char cpu0_stack[];
+extern char cpu_stacks[];
 void maybe_test_fault(void);
 
 /* Option complaints wait until the console (itself an option) is up. */
@@ -87,7 +90,7 @@ void __noreturn start_mica(uint32_t magic, uint32_t info)
     for (unsigned i = 0; i < nr_param_reports; i++)
         pr_warn("command line: %s ignored\n", param_reports[i]);
 
-    cpu_desc_init(0, cpu0_stack);
+    cpu_desc_init(0, cpu_stacks);
     show_memory_map(&boot_info.map);
     show_modules(&boot_info);
     mm_init(&boot_info);
@@ -115,7 +118,10 @@ void __noreturn start_mica(uint32_t magic, uint32_t info)
                (boot_info.modules[1].end - boot_info.modules[1].start) >> 10);
     printk("Ready to build dom0 (%lu ms since Mica started)\n", now_ns() / 1000000);
 
-    /* The dom0 builder is not part of this build yet: stop cleanly. */
-    printk("dom0 builder not available yet; powering off\n");
-    machine_power_off();
+    pv_cpu_init(0);
+    pv_mm_init();
+    if (dom0_build(&boot_info))
+        panic("could not build dom0 from module 0");
+    printk("Starting dom0 (%lu ms since Mica started)\n", now_ns() / 1000000);
+    pv_start_vcpu(domain_lookup(0)->vcpu[0]);
 }

@@ -2,7 +2,7 @@
 /*
  * GDT, TSS and IDT.
  *
- * Mica's descriptors sit at FIRST_RESERVED_GDT_ENTRY (selector 0xe000 up),
+ * Mica's descriptors sit at HV_FIRST_RESERVED_GDT_ENTRY (selector 0xe000 up),
  * where the x86_64 PV ABI puts the hypervisor's, so that PV guests can own
  * GDT entries 0..7167 and the flat ring-3 selectors (0xe02b, 0xe033, ...)
  * mean the same as on Xen. The TSS gives three IST stacks so that NMI, #DF
@@ -12,7 +12,7 @@
 #include <asm/x86.h>
 #include <mica/string.h>
 
-#define GDT_ENTRIES (FIRST_RESERVED_GDT_ENTRY + NR_RESERVED_GDT_ENTRIES)
+#define GDT_ENTRIES (HV_FIRST_RESERVED_GDT_ENTRY + NR_RESERVED_GDT_ENTRIES)
 #define IST_DF  1
 #define IST_NMI 2
 #define IST_MC  3

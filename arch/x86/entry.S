@@ -1,16 +1,68 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Interrupt and exception entry.
+ * Entry to and exit from the hypervisor.
  *
- * Every vector has a stub that makes the frame uniform (a zero error code
- * where the CPU pushes none), records the vector number in the upper half of
- * the error-code slot, and jumps to common code that saves the general
- * registers in struct cpu_user_regs order and calls do_trap().
+ * Interrupts and exceptions: every vector has a stub that makes the frame
+ * uniform (a zero error code where the CPU pushes none), records the vector
+ * in the upper half of the error-code slot, and jumps to trap_common, which
+ * saves the general registers in struct cpu_user_regs order and calls
+ * do_trap().
+ *
+ * SYSCALL from a PV guest (hypercalls, and guest-user syscalls that are
+ * bounced to the guest kernel): SYSCALL does not switch stacks, so each CPU
+ * has a stub of its own that stores the guest %rsp into the frame at the top
+ * of that CPU's stack and switches to it with RIP-relative addressing (the
+ * stacks are static, within reach of the code). No swapgs is needed, so the
+ * guest's FS/GS bases stay loaded while Mica runs.
+ *
+ * Whatever the entry, a frame that came from a guest (CS RPL 3) sits at the
+ * top of the stack, and leaving goes through exit_to_guest, which lets
+ * pv_exit_prepare() deliver exceptions and events before IRETQ.
  */
 #include <mica/layout.h>
 
-/* Vectors for which the CPU pushes an error code. */
-#define HAS_ERRCODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+#define FRAME_TOP(cpu)  (cpu_stacks + ((cpu) + 1) * STACK_SIZE - CPU_INFO_SIZE)
+#define UREGS_RIP       0x80
+#define UREGS_CS        0x88
+#define FLAT_KERNEL_SS  0xe02b
+#define FLAT_KERNEL_CS  0xe033
+#define TRAP_syscall    0x100
+
+.macro SAVE_GPRS
+    pushq   %rdi
+    pushq   %rsi
+    pushq   %rdx
+    pushq   %rcx
+    pushq   %rax
+    pushq   %r8
+    pushq   %r9
+    pushq   %r10
+    pushq   %r11
+    pushq   %rbx
+    pushq   %rbp
+    pushq   %r12
+    pushq   %r13
+    pushq   %r14
+    pushq   %r15
+.endm
+
+.macro RESTORE_GPRS
+    popq    %r15
+    popq    %r14
+    popq    %r13
+    popq    %r12
+    popq    %rbp
+    popq    %rbx
+    popq    %r11
+    popq    %r10
+    popq    %r9
+    popq    %r8
+    popq    %rax
+    popq    %rcx
+    popq    %rdx
+    popq    %rsi
+    popq    %rdi
+.endm
 
     .text
     .balign 16
@@ -29,42 +81,60 @@ trap_stubs:
 
 trap_common:
     cld
-    pushq   %rdi
-    pushq   %rsi
-    pushq   %rdx
-    pushq   %rcx
-    pushq   %rax
-    pushq   %r8
-    pushq   %r9
-    pushq   %r10
-    pushq   %r11
-    pushq   %rbx
-    pushq   %rbp
-    pushq   %r12
-    pushq   %r13
-    pushq   %r14
-    pushq   %r15
+    SAVE_GPRS
     mov     %rsp, %rdi
     /* A frame record so backtraces continue through the trap. */
-    pushq   0x80(%rsp)              /* interrupted rip */
+    pushq   UREGS_RIP(%rsp)
     pushq   %rbp
     mov     %rsp, %rbp
     call    do_trap
     add     $16, %rsp
-    popq    %r15
-    popq    %r14
-    popq    %r13
-    popq    %r12
-    popq    %rbp
-    popq    %rbx
-    popq    %r11
-    popq    %r10
-    popq    %r9
-    popq    %r8
-    popq    %rax
-    popq    %rcx
-    popq    %rdx
-    popq    %rsi
-    popq    %rdi
+    testb   $3, UREGS_CS(%rsp)
+    jnz     exit_to_guest
+restore_and_iret:
+    RESTORE_GPRS
     add     $8, %rsp                /* error code + vector */
     iretq
+
+/* %rsp = the guest's frame at the top of this CPU's stack. */
+    .globl exit_to_guest
+exit_to_guest:
+    cli
+    mov     %rsp, %rdi
+    xor     %ebp, %ebp
+    call    pv_exit_prepare         /* returns with interrupts disabled */
+    jmp     restore_and_iret
+
+/* Per-CPU SYSCALL stubs; LSTAR of CPU n points at syscall_stubs + 32 * n. */
+    .balign 32
+    .globl syscall_stubs
+syscall_stubs:
+    .set cpu, 0
+    .rept NR_CPUS
+    .balign 32
+    mov     %rsp, FRAME_TOP(cpu) - 16(%rip)     /* guest rsp into the frame */
+    lea     FRAME_TOP(cpu) - 16(%rip), %rsp
+    jmp     syscall_common
+    .set cpu, cpu + 1
+    .endr
+
+syscall_common:
+    movq    $FLAT_KERNEL_SS, 8(%rsp)
+    pushq   %r11                    /* rflags */
+    pushq   $FLAT_KERNEL_CS
+    pushq   %rcx                    /* rip */
+    pushq   $0
+    movl    $TRAP_syscall, 4(%rsp)
+    cld
+    SAVE_GPRS
+    mov     %rsp, %rdi
+    xor     %ebp, %ebp
+    sti                             /* hypercalls run with interrupts on */
+    call    pv_syscall_entry
+    jmp     exit_to_guest
+
+/* Start a vCPU: %rdi = its initial frame, already at the top of this stack. */
+    .globl start_guest
+start_guest:
+    mov     %rdi, %rsp
+    jmp     exit_to_guest

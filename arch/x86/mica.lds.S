@@ -61,6 +61,8 @@ SECTIONS
 
     .bss (NOLOAD) : AT(ADDR(.bss) - MICA_VIRT_START) {
         __bss_start = .;
+        . = ALIGN(STACK_SIZE);
+        *(.bss.stacks)
         *(.bss.page_aligned)
         *(.bss .bss.* COMMON)
         . = ALIGN(4096);

@@ -40,7 +40,7 @@ static uint64_t page_nx;
 static uint64_t ioremap_next = IOREMAP_VIRT_START;
 static struct memmap mapped;     /* what the direct map covers */
 
-extern char cpu0_stack[];
+extern char cpu_stacks[];
 
 static unsigned table_index(uint64_t va, unsigned shift)
 {
@@ -65,14 +65,21 @@ static paddr_t alloc_boot_frame(void)
     return pa;
 }
 
-/* Entry for va at the level whose entries map 1 << shift bytes; tables are created. */
+/*
+ * Entry for va at the level whose entries map 1 << shift bytes; missing
+ * tables are created. Intermediate entries carry _PAGE_USER only where a
+ * guest must reach through them (the read-only M2P), so everything else of
+ * Mica's stays supervisor-only whatever the leaf says.
+ */
 static uint64_t *pte_slot(uint64_t *l4, uint64_t va, unsigned shift)
 {
     uint64_t *table = l4;
+    uint64_t inter = _PAGE_PRESENT | _PAGE_RW |
+                     (va >= RO_MPT_VIRT_START && va < RO_MPT_VIRT_END ? _PAGE_USER : 0);
     for (unsigned s = L4_SHIFT; s > shift; s -= 9) {
         uint64_t *e = &table[table_index(va, s)];
         if (!(*e & _PAGE_PRESENT))
-            *e = alloc_boot_frame() | _PAGE_PRESENT | _PAGE_RW;
+            *e = alloc_boot_frame() | inter;
         else if (*e & _PAGE_PSE)
             return NULL;    /* already covered by a larger page */
         table = maddr_to_virt(*e & PTE_ADDR_MASK);
@@ -137,9 +144,11 @@ static void map_image(uint64_t *l4)
     map_range(l4, rodata, rodata - MICA_VIRT_START, data - rodata, g | page_nx, false);
     map_range(l4, data, data - MICA_VIRT_START, end - data, g | _PAGE_RW | page_nx, false);
 
-    /* The boot CPU's stack guard page. */
-    uint64_t guard = (uint64_t)cpu0_stack + STACK_PAGE_GUARD * PAGE_SIZE;
-    *pte_slot(l4, guard, L1_SHIFT) = 0;
+    /* Every CPU's stack guard page. */
+    for (unsigned cpu = 0; cpu < NR_CPUS; cpu++) {
+        uint64_t guard = (uint64_t)cpu_stacks + cpu * STACK_SIZE + STACK_PAGE_GUARD * PAGE_SIZE;
+        *pte_slot(l4, guard, L1_SHIFT) = 0;
+    }
 }
 
 static void build_frame_table(uint64_t *l4)
@@ -165,6 +174,53 @@ static void build_frame_table(uint64_t *l4)
             off += PAGE_SIZE;
         }
     }
+}
+
+/*
+ * The machine-to-phys table: one 8-byte entry per machine frame, giving the
+ * guest pfn of frames that belong to PV guests (~0 otherwise). Mica writes
+ * it through RDWR_MPT_VIRT_START; the same frames are mapped read-only and
+ * user-accessible at RO_MPT_VIRT_START (L4 slot 256), where every PV guest
+ * finds it (XENMEM_machphys_mapping).
+ */
+static uint64_t *m2p = (uint64_t *)RDWR_MPT_VIRT_START;
+static uint64_t m2p_bytes;
+
+static void build_m2p(void)
+{
+    m2p_bytes = ALIGN_UP(max_mfn * sizeof(uint64_t), SUPERPAGE_SIZE);
+    for (uint64_t off = 0; off < m2p_bytes; off += SUPERPAGE_SIZE) {
+        void *chunk = alloc_pages(9);
+        if (!chunk)
+            panic("no memory for the machine-to-phys table");
+        memset(chunk, 0xff, SUPERPAGE_SIZE);
+        paddr_t pa = virt_to_maddr(chunk);
+        map_range(idle_l4, RDWR_MPT_VIRT_START + off, pa, SUPERPAGE_SIZE,
+                  _PAGE_PRESENT | _PAGE_RW | _PAGE_GLOBAL | page_nx, true);
+        map_range(idle_l4, RO_MPT_VIRT_START + off, pa, SUPERPAGE_SIZE,
+                  _PAGE_PRESENT | _PAGE_USER | page_nx, true);
+    }
+}
+
+void set_m2p(mfn_t mfn, uint64_t pfn)
+{
+    if (mfn < max_mfn)
+        m2p[mfn] = pfn;
+}
+
+uint64_t get_m2p(mfn_t mfn)
+{
+    return mfn < max_mfn ? m2p[mfn] : ~0ULL;
+}
+
+uint64_t m2p_size_bytes(void)
+{
+    return m2p_bytes;
+}
+
+const uint64_t *idle_page_table(void)
+{
+    return idle_l4;
 }
 
 static void release_frame(struct page_info *pg)
@@ -195,6 +251,15 @@ void mm_init(const struct boot_info *bi)
             map_directmap(idle_l4, r->addr, r->addr + r->size);
     }
     memmap_sanitize(&mapped);
+    /*
+     * Every one of Mica's L4 slots gets its L3 now: guest L4s copy these
+     * entries once, so they must never change afterwards (only what lies
+     * below them does, and that is shared).
+     */
+    for (unsigned i = HV_L4_FIRST_SLOT; i <= HV_L4_LAST_SLOT; i++)
+        if (!(idle_l4[i] & _PAGE_PRESENT))
+            idle_l4[i] = alloc_boot_frame() | _PAGE_PRESENT | _PAGE_RW |
+                         (i == HV_L4_FIRST_SLOT ? _PAGE_USER : 0);
     map_image(idle_l4);
     build_frame_table(idle_l4);
 
@@ -218,6 +283,7 @@ void mm_init(const struct boot_info *bi)
         heap_add_range(&heap, free_map.r[i].addr >> PAGE_SHIFT, free_map.r[i].size >> PAGE_SHIFT);
     heap_ready = true;
     page_release_hook = release_frame;
+    build_m2p();
 
     printk("mm: %lu MiB RAM, %lu MiB free in the heap, frame table %lu KiB for %lu frames\n",
            memmap_total(&bi->map, MEM_RAM) >> 20, heap.free_pages >> (20 - PAGE_SHIFT),

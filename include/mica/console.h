@@ -27,6 +27,9 @@ struct console_sink {
 };
 void console_add_sink(const struct console_sink *sink);
 
+/* Output a guest wrote through console_io (unprefixed). */
+void console_guest_write(const char *s, size_t n);
+
 /* Print regardless of loglvl (crash dumps, the boot banner). */
 void console_force(const char *fmt, ...) __printf(1, 2);
 /* On a crash, break the console lock so the dump gets out. */

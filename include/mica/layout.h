@@ -29,8 +29,8 @@
 #define _AC(x, y) x##y
 #endif
 
-#define HYPERVISOR_VIRT_START  _AC(0xffff800000000000, UL)
-#define HYPERVISOR_VIRT_END    _AC(0xffff880000000000, UL)
+#define HV_VIRT_START  _AC(0xffff800000000000, UL)
+#define HV_VIRT_END    _AC(0xffff880000000000, UL)
 #define HV_L4_FIRST_SLOT       256
 #define HV_L4_LAST_SLOT        271
 
@@ -67,9 +67,10 @@
 #define STACK_PAGE_GUARD       3
 #define STACK_PAGE_PRIMARY     4
 #define CPU_INFO_SIZE          64     /* reserved at the top of the primary stack */
+#define NR_CPUS                16     /* stacks are static: cpu_stacks[NR_CPUS] */
 
 /* Selectors: Mica's own descriptors live at the top of every GDT, as Xen's. */
-#define FIRST_RESERVED_GDT_ENTRY 7168
+#define HV_FIRST_RESERVED_GDT_ENTRY 7168
 #define HYPERVISOR_CS          0xe008
 #define HYPERVISOR_DS          0xe010
 #define HYPERVISOR_CS32        0xe018

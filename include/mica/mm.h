@@ -45,6 +45,13 @@ bool directmap_covers(paddr_t pa, uint64_t len);
 /* Map device memory uncached; returns a virtual address in the ioremap area. */
 void *ioremap(paddr_t pa, size_t size);
 
+/* Machine-to-phys table (see arch/x86/mm.c). */
+void set_m2p(mfn_t mfn, uint64_t pfn);
+uint64_t get_m2p(mfn_t mfn);
+uint64_t m2p_size_bytes(void);
+/* Mica's own L4 (its slots 256-271 are copied into every guest L4). */
+const uint64_t *idle_page_table(void);
+
 /* Print the 4-level walk of va under the page tables at cr3 (crash dumps). */
 void show_page_walk(uint64_t cr3, uint64_t va);
 

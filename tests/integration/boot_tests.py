@@ -30,6 +30,11 @@ def boot_ready(ctx, cpu, mem="1024"):
                      r"^\(MICA\) dom0 kernel: module 0, ELF64 x86-64, \d+ KiB, command line 'console=hvc0 earlyprintk=xen'",
                      r"^\(MICA\) dom0 initrd: module 1",
                      READY,
+                     r"^\(MICA\) dom0: kernel 'Mica-test' \(loader generic, xen-3\.0\)",
+                     r"^\(MICA\) Starting dom0",
+                     r"^start_info magic: xen-3\.0-x86_64$",
+                     r"^Test result: SUCCESS$",
+                     r"^\(MICA\) d0: shut down \(poweroff\)",
                      r"^\(MICA\) power: powering off")
     ctx.check("(MICA) Panic" not in r.text and "WARN" not in r.text, "unexpected panic or warning")
     t = r.first(READY)
@@ -134,7 +139,7 @@ def _(ctx):
                      r"^\(MICA\)  module 0: .* 'console=hvc0 grub_test=1'$",
                      r"^\(MICA\) self-test: PASS",
                      r"dom0 kernel: module 0, ELF64 x86-64, \d+ KiB, command line 'console=hvc0 grub_test=1'",
-                     r"dom0 initrd: module 1", READY)
+                     r"dom0 initrd: module 1", READY, r"^Test result: SUCCESS$")
     t = r.first(READY)
     if t is not None:
         ctx.note(f"QEMU start to ready via GRUB: {t:.2f} s")

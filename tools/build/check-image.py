@@ -32,8 +32,9 @@ if paddr != 0x200000:
     fail(f"image loads at {paddr:#x}, expected 0x200000")
 
 def find(magic, limit, align):
-    for o in range(0, min(limit, filesz), align):
-        if struct.unpack_from("<I", data, off + o)[0] == magic:
+    # Loaders search the start of the FILE, not of the segment.
+    for o in range(0, min(limit, len(data)), align):
+        if struct.unpack_from("<I", data, o)[0] == magic:
             return o
     return None
 

@@ -85,7 +85,7 @@ start32:
     cld
     mov     %eax, %edi              /* loader magic, 1st argument of start_mica */
     mov     %ebx, %esi              /* info pointer, 2nd argument */
-    mov     $PHYS(cpu0_stack) + STACK_SIZE - CPU_INFO_SIZE, %esp
+    mov     $PHYS(cpu_stacks) + STACK_SIZE - CPU_INFO_SIZE, %esp
 
     /* Long mode is all we can run on: say so on COM1 if it is missing. */
     mov     $0x80000000, %eax
@@ -157,7 +157,7 @@ start64:
     xor     %eax, %eax
     mov     %eax, %fs
     mov     %eax, %gs
-    lea     cpu0_stack + STACK_SIZE - CPU_INFO_SIZE(%rip), %rsp
+    lea     cpu_stacks + STACK_SIZE - CPU_INFO_SIZE(%rip), %rsp
     xor     %ebp, %ebp              /* terminates crash-dump backtraces */
     mov     %edi, %edi              /* zero-extend both arguments */
     mov     %esi, %esi
@@ -205,8 +205,14 @@ boot_gdtr:
     .short  boot_gdt_end - boot_gdt - 1
     .long   PHYS(boot_gdt)
 
-    .section .bss.page_aligned, "aw", @nobits
-    .align 4096
-    .globl cpu0_stack
-cpu0_stack:
-    .skip   STACK_SIZE
+    /*
+     * Every CPU's stack block, naturally aligned (see layout.h). The
+     * alignment comes from the linker script: a 32 KiB section alignment
+     * would raise the segment's file alignment and push the multiboot
+     * headers past the first 8 KiB of the file.
+     */
+    .section .bss.stacks, "aw", @nobits
+    .align  4096
+    .globl cpu_stacks
+cpu_stacks:
+    .skip   NR_CPUS * STACK_SIZE

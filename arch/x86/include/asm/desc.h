@@ -20,6 +20,7 @@ struct cpu_info {
     unsigned int cpu_id;
     unsigned int apic_id;
     uint64_t stack_base;        /* lowest address of the stack block */
+    struct vcpu *curr_vcpu;     /* vCPU running here, NULL when idle */
 };
 _Static_assert(sizeof(struct cpu_info) <= CPU_INFO_SIZE, "cpu_info too big");
 

@@ -63,10 +63,18 @@ static inline void *read_rbp(void) { void *p; __asm__ volatile("mov %%rbp, %0" :
 #define MSR_FS_BASE      0xC0000100
 #define MSR_GS_BASE      0xC0000101
 #define MSR_SHADOW_GS    0xC0000102
+#define MSR_STAR         0xC0000081
+#define MSR_LSTAR        0xC0000082
+#define MSR_CSTAR        0xC0000083
+#define MSR_SYSCALL_MASK 0xC0000084
+#define MSR_TSC_AUX      0xC0000103
 
 #define X86_CR0_WP   (1UL << 16)
 #define X86_CR4_PAE  (1UL << 5)
 #define X86_CR4_PGE  (1UL << 7)
+#define EFER_SCE     (1UL << 0)
+#define EFER_LME     (1UL << 8)
+#define EFER_LMA     (1UL << 10)
 #define EFER_NXE     (1UL << 11)
 
 #endif

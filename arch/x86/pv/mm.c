@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * PV MMU: the rules that keep a guest's page tables safe.
+ *
+ * A frame becomes a page table of level N by taking type L<N> (page.h), and
+ * taking the type validates every present entry:
+ *   L1 entry -> a frame the domain owns (one general reference), plus a
+ *               writable-type reference when the entry is writable, which
+ *               fails if that frame is a page table or descriptor page;
+ *               I/O memory (non-RAM frames) only for privileged domains;
+ *   L2 entry -> a frame that validates as L1 (no superpages: not offered);
+ *   L3 entry -> an L2;     L4 entry -> an L3, except slots 256-271 which
+ *               are Mica's and always hold Mica's own entries.
+ * Dropping the last type reference drops what the entries held. Because
+ * the rules are one set of functions, the dom0 builder (which validates its
+ * tables by pinning the L4) and mmu_update can never disagree.
+ */
+#include <asm/regs.h>
+#include <asm/x86.h>
+#include <public/errno.h>
+#include <mica/console.h>
+#include <mica/domain.h>
+#include <mica/mm.h>
+#include <mica/pv.h>
+#include <mica/pv_mm.h>
+#include <mica/string.h>
+
+/* Bits a guest may not set in its entries: PAT at upper levels, reserved. */
+#define L1_DISALLOW (0x000ULL)
+#define L2_DISALLOW (_PAGE_PSE | _PAGE_GLOBAL)
+#define L3_DISALLOW (_PAGE_PSE | _PAGE_GLOBAL)
+#define L4_DISALLOW (_PAGE_PSE | _PAGE_GLOBAL)
+/* Physical address bits beyond what Mica manages are never valid. */
+#define ADDR_HIGH_MASK 0x7ff0000000000000ULL
+
+static const uint64_t *idle_l4_entries;
+
+static uint64_t type_below(uint64_t type)
+{
+    return type == PGT_L2 ? PGT_L1 : type == PGT_L3 ? PGT_L2 : PGT_L3;
+}
+
+static uint64_t disallow_mask(uint64_t type)
+{
+    switch (type) {
+    case PGT_L1: return L1_DISALLOW;
+    case PGT_L2: return L2_DISALLOW;
+    case PGT_L3: return L3_DISALLOW;
+    default: return L4_DISALLOW;
+    }
+}
+
+/* Is slot i of an L4 one of Mica's? */
+static bool is_hv_l4_slot(unsigned i)
+{
+    return i >= HV_L4_FIRST_SLOT && i <= HV_L4_LAST_SLOT;
+}
+
+int pv_get_entry_refs(uint64_t e, uint64_t type, struct domain *d)
+{
+    if (!(e & _PAGE_PRESENT))
+        return 0;
+    if (e & (disallow_mask(type) | (e & ADDR_HIGH_MASK & ~_PAGE_NX)))
+        return -XEN_EINVAL;
+    mfn_t mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+
+    if (type == PGT_L1) {
+        if (!mfn_valid(mfn)) {
+            /* Not RAM: device memory, which only a privileged domain may map. */
+            return d->is_privileged && mfn >= max_mfn ? 0 : -XEN_EINVAL;
+        }
+        struct page_info *pg = mfn_to_page(mfn);
+        if (!get_page(pg, d->domain_id))
+            return -XEN_EINVAL;
+        if ((e & _PAGE_RW) && get_page_type(pg, PGT_WRITABLE)) {
+            put_page(pg);
+            return -XEN_EINVAL;
+        }
+        return 0;
+    }
+    if (!mfn_valid(mfn))
+        return -XEN_EINVAL;
+    struct page_info *pg = mfn_to_page(mfn);
+    if (!get_page(pg, d->domain_id))
+        return -XEN_EINVAL;
+    if (get_page_type(pg, type_below(type))) {
+        put_page(pg);
+        return -XEN_EINVAL;
+    }
+    return 0;
+}
+
+void pv_put_entry_refs(uint64_t e, uint64_t type)
+{
+    if (!(e & _PAGE_PRESENT))
+        return;
+    mfn_t mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+    if (!mfn_valid(mfn))
+        return;
+    struct page_info *pg = mfn_to_page(mfn);
+    if (type != PGT_L1 || (e & _PAGE_RW))
+        put_page_type(pg);
+    put_page(pg);
+}
+
+static struct domain *page_owner(struct page_info *pg)
+{
+    return domain_lookup(pg->owner);
+}
+
+static int validate_table(struct page_info *pg, uint64_t type)
+{
+    uint64_t *t = mfn_to_virt(page_to_mfn(pg));
+    struct domain *d = page_owner(pg);
+    if (!d)
+        return -1;
+
+    for (unsigned i = 0; i < 512; i++) {
+        if (type == PGT_L4 && is_hv_l4_slot(i)) {
+            t[i] = idle_l4_entries[i];    /* Mica's slots are Mica's, whatever was there */
+            continue;
+        }
+        if (pv_get_entry_refs(t[i], type, d)) {
+            /* Undo what this table took so far; the frame stays untyped. */
+            while (i-- > 0)
+                if (!(type == PGT_L4 && is_hv_l4_slot(i)))
+                    pv_put_entry_refs(t[i], type);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void devalidate_table(struct page_info *pg, uint64_t type)
+{
+    uint64_t *t = mfn_to_virt(page_to_mfn(pg));
+    for (unsigned i = 0; i < 512; i++)
+        if (!(type == PGT_L4 && is_hv_l4_slot(i)))
+            pv_put_entry_refs(t[i], type);
+}
+
+static int validate(struct page_info *pg, uint64_t type)
+{
+    if (type == PGT_SEG_DESC)
+        return 0;       /* descriptor pages: checked entry by entry when loaded (later) */
+    return validate_table(pg, type);
+}
+
+static void devalidate(struct page_info *pg, uint64_t type)
+{
+    if (type != PGT_SEG_DESC)
+        devalidate_table(pg, type);
+}
+
+static const struct page_type_ops pv_page_type_ops = { validate, devalidate };
+
+void pv_init_guest_l4(uint64_t *l4)
+{
+    for (unsigned i = HV_L4_FIRST_SLOT; i <= HV_L4_LAST_SLOT; i++)
+        l4[i] = idle_l4_entries[i];
+}
+
+void pv_mm_init(void)
+{
+    idle_l4_entries = idle_page_table();
+    page_type_ops = &pv_page_type_ops;
+}
+
+/* Writable page-table emulation arrives with arch/x86/pv/ptwr.c. */
+bool pv_handle_page_fault(struct vcpu *v, struct cpu_user_regs *regs, uint64_t addr)
+{
+    return pv_ptwr_fault(v, regs, addr);
+}

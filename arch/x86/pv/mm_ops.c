@@ -1,0 +1,369 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The PV MMU hypercalls: mmu_update, mmuext_op, update_va_mapping.
+ *
+ * Every request names machine frames, so every frame is checked: it must
+ * be RAM, owned by the domain the request acts on, and of the right type.
+ * A failing request stops the batch; *done (when given) says how many went
+ * through, as Xen reports it.
+ */
+#include <asm/regs.h>
+#include <asm/x86.h>
+#include <public/errno.h>
+#include <public/xen.h>
+#include <mica/console.h>
+#include <mica/domain.h>
+#include <mica/guest_access.h>
+#include <mica/mm.h>
+#include <mica/pv.h>
+#include <mica/pv_mm.h>
+#include <mica/string.h>
+
+static void flush_tlb_local(void)
+{
+    write_cr3(read_cr3());
+}
+
+int pv_update_entry(struct domain *d, uint64_t *slot, uint64_t type, unsigned idx,
+                    uint64_t val, bool preserve_ad, bool *flush)
+{
+    uint64_t old = *slot;
+
+    if (type == PGT_L4 && idx >= HV_L4_FIRST_SLOT && idx <= HV_L4_LAST_SLOT)
+        return -XEN_EPERM;      /* Mica's slots are not the guest's to change */
+    if (preserve_ad)
+        val |= old & (_PAGE_ACCESSED | _PAGE_DIRTY);
+
+    /* New references first, old ones after: correct even for the same frame. */
+    int rc = pv_get_entry_refs(val, type, d);
+    if (rc)
+        return rc;
+    __atomic_store_n(slot, val, __ATOMIC_RELEASE);
+    pv_put_entry_refs(old, type);
+    /* Anything that removes or weakens a mapping must leave no stale TLB entry. */
+    if ((old & _PAGE_PRESENT) &&
+        (!(val & _PAGE_PRESENT) || ((old ^ val) & PTE_ADDR_MASK) || ((old & ~val) & _PAGE_RW) ||
+         ((val & ~old) & _PAGE_NX)))
+        *flush = true;
+    return 0;
+}
+
+/* The domain a request acts on: DOMID_SELF, or another one for the privileged. */
+static struct domain *target_domain(unsigned int foreigndom)
+{
+    struct domain *curr = current->domain;
+    if (foreigndom == DOMID_SELF || foreigndom == curr->domain_id)
+        return curr;
+    if (!curr->is_privileged)
+        return NULL;
+    return domain_lookup((domid_t)foreigndom);
+}
+
+static int mmu_normal_update(struct domain *pt_owner, uint64_t ptr, uint64_t val,
+                             bool preserve_ad, bool *flush)
+{
+    mfn_t mfn = ptr >> PAGE_SHIFT;
+    unsigned idx = (ptr & (PAGE_SIZE - 1)) >> 3;
+
+    if (!mfn_valid(mfn))
+        return -XEN_EINVAL;
+    struct page_info *pg = mfn_to_page(mfn);
+    if (!get_page(pg, pt_owner->domain_id))
+        return -XEN_EINVAL;
+
+    uint64_t *slot = (uint64_t *)((char *)mfn_to_virt(mfn) + (ptr & (PAGE_SIZE - 1) & ~7ULL));
+    uint64_t type = page_type(pg);
+    int rc;
+    if (pgt_is_pagetable(type) && page_type_count(pg) > 0) {
+        /* Hold the type while we change the table, so it cannot go away. */
+        if (get_page_type(pg, type)) {
+            put_page(pg);
+            return -XEN_EINVAL;
+        }
+        rc = pv_update_entry(pt_owner, slot, type, idx, val, preserve_ad, flush);
+        put_page_type(pg);
+    } else if (get_page_type(pg, PGT_WRITABLE) == 0) {
+        /* Not a page table: an ordinary write to a writable frame. */
+        *slot = val;
+        put_page_type(pg);
+        rc = 0;
+    } else {
+        rc = -XEN_EINVAL;
+    }
+    put_page(pg);
+    return rc;
+}
+
+long do_mmu_update(guest_ptr_t reqs, unsigned int count, guest_ptr_t done, unsigned int foreigndom)
+{
+    struct domain *curr = current->domain;
+    struct domain *pt_owner = target_domain(foreigndom);
+    bool flush = false;
+    unsigned int i;
+    long rc = 0;
+
+    if (!pt_owner)
+        return foreigndom == DOMID_SELF || curr->is_privileged ? -XEN_ESRCH : -XEN_EPERM;
+
+    for (i = 0; i < count; i++) {
+        struct mmu_update req;
+        if (copy_from_guest(&req, reqs + (uint64_t)i * sizeof(req), sizeof(req))) {
+            rc = -XEN_EFAULT;
+            break;
+        }
+        unsigned cmd = req.ptr & 3;
+        switch (cmd) {
+        case MMU_NORMAL_PT_UPDATE:
+        case MMU_PT_UPDATE_PRESERVE_AD:
+            rc = mmu_normal_update(pt_owner, req.ptr & ~3ULL, req.val,
+                                   cmd == MMU_PT_UPDATE_PRESERVE_AD, &flush);
+            break;
+        case MMU_MACHPHYS_UPDATE: {
+            mfn_t mfn = req.ptr >> PAGE_SHIFT;
+            if (!mfn_valid(mfn) || mfn_to_page(mfn)->owner != pt_owner->domain_id)
+                rc = -XEN_EINVAL;
+            else
+                set_m2p(mfn, req.val);
+            break;
+        }
+        default:
+            rc = -XEN_ENOSYS;
+            break;
+        }
+        if (rc)
+            break;
+    }
+    if (flush)
+        flush_tlb_local();
+    if (done && copy_to_guest(done, &i, sizeof(i)))
+        return rc ? rc : -XEN_EFAULT;
+    return rc;
+}
+
+/* Walk the current guest page tables to the L1 entry mapping va. */
+static uint64_t *guest_l1e_slot(struct vcpu *v, uint64_t va, struct page_info **l1pg)
+{
+    mfn_t table = v->pv.kernel_mode ? v->pv.guest_table : v->pv.guest_table_user;
+    for (unsigned shift = 39; shift > 12; shift -= 9) {
+        uint64_t e = ((uint64_t *)mfn_to_virt(table))[(va >> shift) & 511];
+        if (!(e & _PAGE_PRESENT) || (e & _PAGE_PSE))
+            return NULL;
+        table = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+        if (!mfn_valid(table))
+            return NULL;
+    }
+    *l1pg = mfn_to_page(table);
+    return (uint64_t *)mfn_to_virt(table) + ((va >> 12) & 511);
+}
+
+long do_update_va_mapping(unsigned long va, uint64_t val, unsigned long flags)
+{
+    struct vcpu *v = current;
+    struct page_info *l1pg;
+    bool flush = false;
+
+    if (!pv_is_canonical(va) || (va >= HV_VIRT_START && va < HV_VIRT_END))
+        return -XEN_EINVAL;
+    uint64_t *slot = guest_l1e_slot(v, va, &l1pg);
+    if (!slot || page_type(l1pg) != PGT_L1 || !get_page(l1pg, v->domain->domain_id))
+        return -XEN_EINVAL;
+    if (get_page_type(l1pg, PGT_L1)) {
+        put_page(l1pg);
+        return -XEN_EINVAL;
+    }
+    int rc = pv_update_entry(v->domain, slot, PGT_L1, (unsigned)((va >> 12) & 511), val, false, &flush);
+    put_page_type(l1pg);
+    put_page(l1pg);
+    if (rc)
+        return rc;
+
+    switch (flags & UVMF_FLUSHTYPE_MASK) {
+    case UVMF_TLB_FLUSH:
+        flush_tlb_local();
+        break;
+    case UVMF_INVLPG:
+        invlpg((void *)va);
+        break;
+    default:
+        /* The guest asked for no flush; a removed mapping still gets one. */
+        if (flush)
+            invlpg((void *)va);
+        break;
+    }
+    return 0;
+}
+
+static int pin_table(struct domain *d, mfn_t mfn, uint64_t type)
+{
+    if (!mfn_valid(mfn))
+        return -XEN_EINVAL;
+    struct page_info *pg = mfn_to_page(mfn);
+    if (!get_page(pg, d->domain_id))
+        return -XEN_EINVAL;
+    if (get_page_type(pg, type)) {
+        put_page(pg);
+        return -XEN_EINVAL;
+    }
+    if (__atomic_fetch_or(&pg->type_info, PGT_PINNED, __ATOMIC_ACQ_REL) & PGT_PINNED) {
+        /* Already pinned: give back what we took (Xen: -EINVAL). */
+        put_page_type(pg);
+        put_page(pg);
+        return -XEN_EINVAL;
+    }
+    return 0;
+}
+
+static int unpin_table(struct domain *d, mfn_t mfn)
+{
+    if (!mfn_valid(mfn))
+        return -XEN_EINVAL;
+    struct page_info *pg = mfn_to_page(mfn);
+    if (pg->owner != d->domain_id)
+        return -XEN_EINVAL;
+    if (!(__atomic_fetch_and(&pg->type_info, ~PGT_PINNED, __ATOMIC_ACQ_REL) & PGT_PINNED))
+        return -XEN_EINVAL;
+    put_page_type(pg);
+    put_page(pg);
+    return 0;
+}
+
+/* Switch the kernel (or user) base pointer to the L4 at mfn. */
+static int new_baseptr(struct vcpu *v, mfn_t mfn, bool user)
+{
+    struct domain *d = v->domain;
+    mfn_t *slot = user ? &v->pv.guest_table_user : &v->pv.guest_table;
+
+    if (user && mfn == 0) {
+        /* Dropping the user page tables. */
+        mfn = INVALID_MFN;
+    } else {
+        if (!mfn_valid(mfn))
+            return -XEN_EINVAL;
+        struct page_info *pg = mfn_to_page(mfn);
+        if (!get_page(pg, d->domain_id))
+            return -XEN_EINVAL;
+        if (get_page_type(pg, PGT_L4)) {
+            put_page(pg);
+            return -XEN_EINVAL;
+        }
+    }
+    mfn_t old = *slot;
+    *slot = mfn;
+    if (v->pv.kernel_mode != user)
+        write_cr3((v->pv.kernel_mode ? v->pv.guest_table : v->pv.guest_table_user) << PAGE_SHIFT);
+    if (old != INVALID_MFN) {
+        put_page_type(mfn_to_page(old));
+        put_page(mfn_to_page(old));
+    }
+    return 0;
+}
+
+static int writable_frame(struct domain *d, mfn_t mfn, struct page_info **out)
+{
+    if (!mfn_valid(mfn))
+        return -XEN_EINVAL;
+    struct page_info *pg = mfn_to_page(mfn);
+    if (!get_page(pg, d->domain_id))
+        return -XEN_EINVAL;
+    if (get_page_type(pg, PGT_WRITABLE)) {
+        put_page(pg);
+        return -XEN_EINVAL;
+    }
+    *out = pg;
+    return 0;
+}
+
+static void put_writable_frame(struct page_info *pg)
+{
+    put_page_type(pg);
+    put_page(pg);
+}
+
+static int do_one_mmuext(struct vcpu *v, struct domain *d, const struct mmuext_op *op)
+{
+    struct page_info *pg, *src;
+    switch (op->cmd) {
+    case MMUEXT_PIN_L1_TABLE: return pin_table(d, op->arg1.mfn, PGT_L1);
+    case MMUEXT_PIN_L2_TABLE: return pin_table(d, op->arg1.mfn, PGT_L2);
+    case MMUEXT_PIN_L3_TABLE: return pin_table(d, op->arg1.mfn, PGT_L3);
+    case MMUEXT_PIN_L4_TABLE: return pin_table(d, op->arg1.mfn, PGT_L4);
+    case MMUEXT_UNPIN_TABLE:  return unpin_table(d, op->arg1.mfn);
+    case MMUEXT_NEW_BASEPTR:
+        if (d != v->domain)
+            return -XEN_EINVAL;
+        return new_baseptr(v, op->arg1.mfn, false);
+    case MMUEXT_NEW_USER_BASEPTR:
+        if (d != v->domain)
+            return -XEN_EINVAL;
+        return new_baseptr(v, op->arg1.mfn, true);
+    case MMUEXT_TLB_FLUSH_LOCAL:
+    case MMUEXT_TLB_FLUSH_MULTI:
+    case MMUEXT_TLB_FLUSH_ALL:
+        /* One CPU runs guests for now: every flush is a local one. */
+        flush_tlb_local();
+        return 0;
+    case MMUEXT_INVLPG_LOCAL:
+    case MMUEXT_INVLPG_MULTI:
+    case MMUEXT_INVLPG_ALL:
+        if (pv_is_canonical(op->arg1.linear_addr))
+            invlpg((void *)op->arg1.linear_addr);
+        return 0;
+    case MMUEXT_FLUSH_CACHE:
+    case MMUEXT_FLUSH_CACHE_GLOBAL:
+        if (!d->is_privileged)
+            return -XEN_EPERM;
+        __asm__ volatile("wbinvd" ::: "memory");
+        return 0;
+    case MMUEXT_SET_LDT:
+        /* No LDT support yet: only "no LDT" is accepted. */
+        if (op->arg2.nr_ents != 0)
+            return -XEN_EINVAL;
+        return 0;
+    case MMUEXT_CLEAR_PAGE:
+        if (writable_frame(d, op->arg1.mfn, &pg))
+            return -XEN_EINVAL;
+        memset(mfn_to_virt(op->arg1.mfn), 0, PAGE_SIZE);
+        put_writable_frame(pg);
+        return 0;
+    case MMUEXT_COPY_PAGE:
+        if (!mfn_valid(op->arg2.src_mfn) || !get_page(src = mfn_to_page(op->arg2.src_mfn), d->domain_id))
+            return -XEN_EINVAL;
+        if (writable_frame(d, op->arg1.mfn, &pg)) {
+            put_page(src);
+            return -XEN_EINVAL;
+        }
+        memcpy(mfn_to_virt(op->arg1.mfn), mfn_to_virt(op->arg2.src_mfn), PAGE_SIZE);
+        put_writable_frame(pg);
+        put_page(src);
+        return 0;
+    case MMUEXT_MARK_SUPER:
+    case MMUEXT_UNMARK_SUPER:
+        return -XEN_EOPNOTSUPP;     /* superpages are not offered, as in Xen 4.17 */
+    default:
+        return -XEN_ENOSYS;
+    }
+}
+
+long do_mmuext_op(guest_ptr_t ops, unsigned int count, guest_ptr_t done, unsigned int foreigndom)
+{
+    struct vcpu *v = current;
+    struct domain *d = target_domain(foreigndom);
+    unsigned int i;
+    long rc = 0;
+
+    if (!d)
+        return v->domain->is_privileged ? -XEN_ESRCH : -XEN_EPERM;
+    for (i = 0; i < count; i++) {
+        struct mmuext_op op;
+        if (copy_from_guest(&op, ops + (uint64_t)i * sizeof(op), sizeof(op))) {
+            rc = -XEN_EFAULT;
+            break;
+        }
+        rc = do_one_mmuext(v, d, &op);
+        if (rc)
+            break;
+    }
+    if (done && copy_to_guest(done, &i, sizeof(i)))
+        return rc ? rc : -XEN_EFAULT;
+    return rc;
+}

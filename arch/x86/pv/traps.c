@@ -1,0 +1,496 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * PV guest CPU: delivering exceptions and events to the guest kernel
+ * ("bounce frames"), the guest's virtual IDT and callbacks, the iret
+ * hypercall, guest kernel/user mode switching and segment bases.
+ *
+ * A 64-bit PV guest runs entirely in ring 3; Mica keeps track of whether it
+ * is in guest-kernel or guest-user mode. To deliver an exception or event,
+ * Mica writes a frame on the guest kernel's stack, like the CPU would for a
+ * ring change, and resumes the guest at its handler:
+ *
+ *     rsp ->  RCX, R11, [error code], RIP, CS, RFLAGS, RSP, SS
+ *
+ * RCX and R11 come first because SYSCALL-based guests clobber them (Linux's
+ * Xen entry stubs pop them before joining the native path). CS carries the
+ * saved event mask in bits 32-39, and its RPL is cleared when the guest was
+ * in kernel mode, which is how the guest (and the iret hypercall) tell the
+ * two modes apart. RFLAGS.IF is the inverse of the event mask: physical IF
+ * is always on while a guest runs.
+ */
+#include <asm/desc.h>
+#include <asm/extable.h>
+#include <asm/regs.h>
+#include <asm/x86.h>
+#include <public/callback.h>
+#include <public/errno.h>
+#include <mica/console.h>
+#include <mica/domain.h>
+#include <mica/guest_access.h>
+#include <mica/hypercall.h>
+#include <mica/mm.h>
+#include <mica/pv.h>
+#include <mica/string.h>
+
+#define X86_EFLAGS_TF   (1UL << 8)
+#define X86_EFLAGS_DF   (1UL << 10)
+#define X86_EFLAGS_IOPL (3UL << 12)
+#define X86_EFLAGS_NT   (1UL << 14)
+#define X86_EFLAGS_RF   (1UL << 16)
+#define X86_EFLAGS_VM   (1UL << 17)
+#define X86_EFLAGS_AC   (1UL << 18)
+
+struct vcpu *current_vcpu(void) { return get_cpu_info()->curr_vcpu; }
+void set_current_vcpu(struct vcpu *v) { get_cpu_info()->curr_vcpu = v; }
+
+/* Load the page tables for the vCPU's current guest mode. */
+static void load_guest_cr3(struct vcpu *v)
+{
+    mfn_t l4 = v->pv.kernel_mode ? v->pv.guest_table : v->pv.guest_table_user;
+    write_cr3(l4 << PAGE_SHIFT);
+}
+
+/*
+ * Kernel <-> user. The guest's two GS bases swap with the mode: while in
+ * kernel mode GS_BASE holds the kernel's and SHADOW_GS the user's.
+ */
+void pv_toggle_guest_mode(struct vcpu *v)
+{
+    v->pv.kernel_mode = !v->pv.kernel_mode;
+    __asm__ volatile("swapgs");
+    load_guest_cr3(v);
+}
+
+/*
+ * Write a bounce frame to the guest kernel's stack and point regs at the
+ * handler. Returns false (after crashing the domain) if the guest's stack
+ * is unusable: a guest that cannot take its own exceptions is dead.
+ */
+static void create_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs,
+                                const struct trap_bounce *tb)
+{
+    struct vcpu_info *vi = v->vcpu_info;
+    uint64_t sp, cs_and_mask;
+
+    if (!v->pv.kernel_mode) {
+        pv_toggle_guest_mode(v);
+        sp = v->pv.kernel_sp;
+        cs_and_mask = regs->cs;
+    } else {
+        sp = regs->rsp;
+        cs_and_mask = regs->cs & ~3ULL;     /* tell the guest: kernel context */
+    }
+    sp &= ~0xfULL;
+
+    uint8_t saved_mask = vi->evtchn_upcall_mask;
+    if (tb->flags & TBF_INTERRUPT)
+        vi->evtchn_upcall_mask = 1;
+    cs_and_mask = (cs_and_mask & 0xffff) | ((uint64_t)saved_mask << 32);
+
+    uint64_t rflags = regs->rflags & ~(X86_EFLAGS_IF | X86_EFLAGS_IOPL);
+    if (!saved_mask)
+        rflags |= X86_EFLAGS_IF;
+    if (vm_assist(v->domain, VMASST_TYPE_architectural_iopl))
+        rflags |= v->pv.iopl;
+
+    uint64_t frame[8];
+    unsigned n = 0;
+    frame[n++] = regs->rcx;
+    frame[n++] = regs->r11;
+    if (tb->flags & TBF_EXCEPTION_ERRCODE)
+        frame[n++] = tb->error_code;
+    frame[n++] = regs->rip;
+    frame[n++] = cs_and_mask;
+    frame[n++] = rflags;
+    frame[n++] = regs->rsp;
+    frame[n++] = regs->ss;
+    sp -= n * 8;
+
+    if (!tb->eip)
+        domain_crash(v->domain, "no handler registered for a bounce");
+    if (copy_to_guest(sp, frame, n * 8))
+        domain_crash(v->domain, "guest kernel stack not writable for a bounce frame");
+
+    regs->entry_vector &= ~TRAP_syscall;
+    regs->rflags &= ~(X86_EFLAGS_AC | X86_EFLAGS_VM | X86_EFLAGS_RF | X86_EFLAGS_NT | X86_EFLAGS_TF);
+    regs->ss = FLAT_KERNEL_SS;
+    regs->rsp = sp;
+    regs->cs = FLAT_KERNEL_CS;
+    regs->rip = tb->eip;
+}
+
+/* Queue exception 'vector' for delivery through the guest's trap table. */
+void pv_inject_exception(struct vcpu *v, unsigned vector, int error_code)
+{
+    const struct trap_info *ti = &v->pv.trap_ctxt[vector];
+    struct trap_bounce *tb = &v->trap_bounce;
+
+    if (!ti->address) {
+        pr_err("d%u: unhandled exception %u (error code %#x) at %#lx: no handler\n",
+               v->domain->domain_id, vector, error_code, guest_cpu_user_regs()->rip);
+        domain_crash(v->domain, "exception with no guest handler");
+    }
+    tb->flags = TBF_EXCEPTION;
+    tb->eip = ti->address;
+    if (error_code >= 0) {
+        tb->flags |= TBF_EXCEPTION_ERRCODE;
+        tb->error_code = (uint32_t)error_code;
+    }
+    if (TI_GET_IF(ti))
+        tb->flags |= TBF_INTERRUPT;
+}
+
+void pv_inject_page_fault(struct vcpu *v, uint64_t addr, uint32_t error_code)
+{
+    v->vcpu_info->arch.cr2 = addr;
+    pv_inject_exception(v, 14, (int)error_code);
+}
+
+/*
+ * A software interrupt (INT n) arrives as #GP with error code n*8+2
+ * (IDT entry, DPL too low). The guest may use it if its virtual IDT allows:
+ * the guest kernel always, guest user only for DPL 3 gates.
+ */
+static bool softint_permitted(struct vcpu *v, unsigned vector)
+{
+    const struct trap_info *ti = &v->pv.trap_ctxt[vector];
+    unsigned dpl = TI_GET_DPL(ti);
+    return ti->address && (v->pv.kernel_mode || dpl == 3);
+}
+
+void pv_do_guest_trap(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current;
+    unsigned vec = regs->entry_vector;
+
+    switch (vec) {
+    case 14: {
+        uint64_t cr2 = read_cr2();
+        if (pv_handle_page_fault(v, regs, cr2))
+            return;
+        pv_inject_page_fault(v, cr2, regs->error_code);
+        return;
+    }
+    case 13:
+        if ((regs->error_code & 3) == 2 && softint_permitted(v, regs->error_code >> 3)) {
+            regs->rip += 2;     /* past INT n */
+            pv_inject_exception(v, regs->error_code >> 3, -1);
+            return;
+        }
+        if (regs->error_code == 0 && pv_emulate_privileged_op(v, regs))
+            return;
+        pv_inject_exception(v, 13, (int)regs->error_code);
+        return;
+    case 6:
+        if (pv_emulate_forced_op(v, regs))
+            return;
+        pv_inject_exception(v, 6, -1);
+        return;
+    case 8: case 10: case 11: case 12: case 17:
+        pv_inject_exception(v, vec, (int)regs->error_code);
+        return;
+    case 2: case 18:
+        /* NMI and #MC from guest context: not virtualised yet. */
+        pr_warn("d%u: %s while the guest ran; ignored\n", v->domain->domain_id,
+                vec == 2 ? "NMI" : "machine check");
+        return;
+    default:
+        pv_inject_exception(v, vec, -1);
+        return;
+    }
+}
+
+/*
+ * Deliver what is pending before returning to the guest. Interrupts are
+ * off on entry and on return; they are turned on around the work so a long
+ * delivery does not hold off the timer.
+ */
+void pv_exit_prepare(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current;
+
+    for (;;) {
+        if (v->trap_bounce.flags & TBF_EXCEPTION) {
+            sti();
+            create_bounce_frame(v, regs, &v->trap_bounce);
+            v->trap_bounce.flags = 0;
+            cli();
+            continue;
+        }
+        struct vcpu_info *vi = v->vcpu_info;
+        if (vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask) {
+            struct trap_bounce tb = { .flags = TBF_INTERRUPT, .eip = v->pv.event_callback_eip };
+            sti();
+            create_bounce_frame(v, regs, &tb);
+            cli();
+            continue;
+        }
+        break;
+    }
+    /* Whatever the guest asked for, it runs at CPL 3 with interrupts on. */
+    regs->cs |= 3;
+    regs->ss |= 3;
+    regs->rflags = (regs->rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM | X86_EFLAGS_NT)) | X86_EFLAGS_IF;
+}
+
+/* SYSCALL from the guest: a hypercall from its kernel, a syscall from its user. */
+void pv_syscall_entry(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current;
+
+    if (v->pv.kernel_mode) {
+        hypercall_dispatch(regs);
+        return;
+    }
+    /* Guest user syscall: bounce to the kernel's syscall callback. */
+    struct trap_bounce tb = { .eip = v->pv.syscall_callback_eip };
+    if (v->pv.vgc_flags & VGCF_syscall_disables_events)
+        tb.flags |= TBF_INTERRUPT;
+    if (!tb.eip) {
+        /* No callback: the guest sees #UD at the SYSCALL instruction. */
+        regs->rip -= 2;
+        pv_inject_exception(v, 6, -1);
+        return;
+    }
+    create_bounce_frame(v, regs, &tb);
+    regs->rflags &= ~X86_EFLAGS_DF;     /* the PV ABI's fixed SYSCALL_MASK */
+}
+
+/* ---- hypercalls ------------------------------------------------------- */
+
+long do_set_trap_table(guest_ptr_t traps)
+{
+    struct vcpu *v = current;
+    struct trap_info ti;
+
+    /* A NULL table clears the whole virtual IDT (as Xen). */
+    if (!traps) {
+        memset(v->pv.trap_ctxt, 0, sizeof(v->pv.trap_ctxt));
+        return 0;
+    }
+    /* Entries are applied one by one; an error leaves earlier ones in place. */
+    for (;; traps += sizeof(ti)) {
+        if (copy_from_guest(&ti, traps, sizeof(ti)))
+            return -XEN_EFAULT;
+        if (ti.address == 0)
+            break;      /* the table ends with a zero address */
+        if (!pv_is_canonical(ti.address))
+            return -XEN_EINVAL;
+        ti.cs = FLAT_KERNEL_CS;     /* the guest's code selector is always the flat one */
+        v->pv.trap_ctxt[ti.vector] = ti;
+    }
+    return 0;
+}
+
+long do_stack_switch(unsigned long ss, unsigned long esp)
+{
+    struct vcpu *v = current;
+    /* Segments are flat in 64-bit mode: the selector is recorded, not checked. */
+    v->pv.kernel_ss = ss;
+    v->pv.kernel_sp = esp;
+    return 0;
+}
+
+static long register_callback(struct vcpu *v, const struct callback_register *reg)
+{
+    bool mask_events = reg->flags & CALLBACKF_mask_events;
+
+    if (!pv_is_canonical(reg->address))
+        return -XEN_EINVAL;
+    switch (reg->type) {
+    case CALLBACKTYPE_event:
+        v->pv.event_callback_eip = reg->address;
+        return 0;
+    case CALLBACKTYPE_failsafe:
+        v->pv.failsafe_callback_eip = reg->address;
+        v->pv.vgc_flags = mask_events ? v->pv.vgc_flags | VGCF_failsafe_disables_events
+                                      : v->pv.vgc_flags & ~VGCF_failsafe_disables_events;
+        return 0;
+    case CALLBACKTYPE_syscall:
+        v->pv.syscall_callback_eip = reg->address;
+        v->pv.vgc_flags = mask_events ? v->pv.vgc_flags | VGCF_syscall_disables_events
+                                      : v->pv.vgc_flags & ~VGCF_syscall_disables_events;
+        return 0;
+    case CALLBACKTYPE_syscall32:
+    case CALLBACKTYPE_sysenter:
+        /* 32-bit user entry points: recorded once compat user mode exists. */
+        return 0;
+    case CALLBACKTYPE_nmi: {
+        /* The NMI callback is vector 2 of the virtual IDT, events masked. */
+        struct trap_info *t = &v->pv.trap_ctxt[2];
+        t->vector = 2;
+        t->flags = 0;
+        TI_SET_IF(t, 1);
+        t->cs = FLAT_KERNEL_CS;
+        t->address = reg->address;
+        v->pv.nmi_callback_eip = reg->address;
+        return 0;
+    }
+    default:
+        return -XEN_ENOSYS;
+    }
+}
+
+long do_set_callbacks(unsigned long event, unsigned long failsafe, unsigned long syscall)
+{
+    struct vcpu *v = current;
+    /* As Xen: each is registered on its own and errors are not reported. */
+    struct callback_register r;
+    r = (struct callback_register){ .type = CALLBACKTYPE_event, .address = event };
+    register_callback(v, &r);
+    r = (struct callback_register){ .type = CALLBACKTYPE_failsafe, .address = failsafe };
+    register_callback(v, &r);
+    r = (struct callback_register){ .type = CALLBACKTYPE_syscall, .address = syscall };
+    register_callback(v, &r);
+    return 0;
+}
+
+long do_callback_op(int cmd, guest_ptr_t arg)
+{
+    struct vcpu *v = current;
+
+    switch (cmd) {
+    case CALLBACKOP_register: {
+        struct callback_register reg;
+        if (copy_from_guest(&reg, arg, sizeof(reg)))
+            return -XEN_EFAULT;
+        return register_callback(v, &reg);
+    }
+    case CALLBACKOP_unregister: {
+        struct callback_unregister unreg;
+        if (copy_from_guest(&unreg, arg, sizeof(unreg)))
+            return -XEN_EFAULT;
+        switch (unreg.type) {
+        case CALLBACKTYPE_event: case CALLBACKTYPE_failsafe: case CALLBACKTYPE_syscall:
+        case CALLBACKTYPE_syscall32: case CALLBACKTYPE_sysenter:
+            return -XEN_EINVAL;     /* these cannot be taken away, only replaced */
+        case CALLBACKTYPE_nmi:
+            memset(&v->pv.trap_ctxt[2], 0, sizeof(v->pv.trap_ctxt[2]));
+            v->pv.nmi_callback_eip = 0;
+            return 0;
+        default:
+            return -XEN_ENOSYS;
+        }
+    }
+    default:
+        return -XEN_ENOSYS;
+    }
+}
+
+long do_iret(void)
+{
+    struct cpu_user_regs *regs = guest_cpu_user_regs();
+    struct vcpu *v = current;
+    struct iret_context ic;
+
+    if (copy_from_guest(&ic, regs->rsp, sizeof(ic)))
+        domain_crash(v->domain, "iret: frame not readable on the guest stack");
+
+    /* An RPL-3 CS means "back to user mode". */
+    if ((ic.cs & 3) == 3) {
+        if (v->pv.guest_table_user == INVALID_MFN)
+            domain_crash(v->domain, "iret to user mode without user page tables");
+        pv_toggle_guest_mode(v);
+    }
+    if (vm_assist(v->domain, VMASST_TYPE_architectural_iopl))
+        v->pv.iopl = ic.rflags & X86_EFLAGS_IOPL;
+
+    regs->rip = ic.rip;
+    regs->cs = ic.cs | 3;
+    regs->rflags = (ic.rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM)) | X86_EFLAGS_IF;
+    regs->rsp = ic.rsp;
+    regs->ss = ic.ss | 3;
+    if (!(ic.flags & VGCF_in_syscall)) {
+        regs->entry_vector &= ~TRAP_syscall;
+        regs->r11 = ic.r11;
+        regs->rcx = ic.rcx;
+    }
+    v->vcpu_info->evtchn_upcall_mask = !(ic.rflags & X86_EFLAGS_IF);
+    return (long)ic.rax;
+}
+
+long do_set_segment_base(unsigned int which, unsigned long base)
+{
+    struct vcpu *v = current;
+
+    switch (which) {
+    case SEGBASE_FS:
+        if (!pv_is_canonical(base))
+            return -XEN_EINVAL;
+        wrmsr(MSR_FS_BASE, base);
+        v->pv.fs_base = base;
+        return 0;
+    case SEGBASE_GS_USER:
+        if (!pv_is_canonical(base))
+            return -XEN_EINVAL;
+        wrmsr(MSR_SHADOW_GS, base);
+        v->pv.gs_base_user = base;
+        return 0;
+    case SEGBASE_GS_KERNEL:
+        if (!pv_is_canonical(base))
+            return -XEN_EINVAL;
+        wrmsr(MSR_GS_BASE, base);
+        v->pv.gs_base_kernel = base;
+        return 0;
+    case SEGBASE_GS_USER_SEL: {
+        /*
+         * Load the user GS selector: swap to the user GS, load it (which
+         * zeroes the base for a null selector), swap back. A bad selector
+         * faults; the fixup loads the null selector instead, as Xen does.
+         */
+        uint16_t sel = (uint16_t)base;
+        int rc = 0;
+        __asm__ volatile("swapgs\n"
+                         "1: movw %w1, %%gs\n"
+                         "2: swapgs\n"
+                         ".pushsection .fixup, \"ax\"\n"
+                         "3: xorl %k1, %k1\n"
+                         "   movl $-22, %0\n"
+                         "   movw %w1, %%gs\n"
+                         "   jmp 2b\n"
+                         ".popsection\n"
+                         _ASM_EXTABLE(1b, 3b)
+                         : "+r"(rc), "+r"(sel));
+        v->pv.gs_base_user = rdmsr(MSR_SHADOW_GS);
+        return rc;
+    }
+    default:
+        return -XEN_EINVAL;
+    }
+}
+
+/* Program this CPU's SYSCALL entry: STAR selectors, LSTAR stub, flags mask. */
+void pv_cpu_init(unsigned int cpu)
+{
+    extern char syscall_stubs[];
+    /* SYSRET would load CS = base+16 (0xe033), SS = base+8 (0xe02b). */
+    wrmsr(MSR_STAR, ((uint64_t)FLAT_RING3_CS32 << 48) | ((uint64_t)HYPERVISOR_CS << 32));
+    wrmsr(MSR_LSTAR, (uint64_t)syscall_stubs + 32 * cpu);
+    wrmsr(MSR_CSTAR, (uint64_t)syscall_stubs + 32 * cpu);
+    /* Entered with interrupts, traps, direction and alignment checks off. */
+    wrmsr(MSR_SYSCALL_MASK, X86_EFLAGS_IF | X86_EFLAGS_TF | X86_EFLAGS_DF | X86_EFLAGS_NT |
+                            X86_EFLAGS_AC | X86_EFLAGS_RF | X86_EFLAGS_IOPL);
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+}
+
+/*
+ * Run a vCPU on this CPU for the first time: its page tables, clean segment
+ * state, and its initial frame copied to the top of this CPU's stack, from
+ * where exit_to_guest enters it.
+ */
+void __noreturn pv_start_vcpu(struct vcpu *v)
+{
+    extern void __noreturn start_guest(struct cpu_user_regs *frame);
+
+    cli();
+    set_current_vcpu(v);
+    v->is_running = true;
+    load_guest_cr3(v);
+    __asm__ volatile("mov %0, %%ds; mov %0, %%es; mov %0, %%fs; mov %0, %%gs" :: "r"(0));
+    wrmsr(MSR_FS_BASE, v->pv.fs_base);
+    wrmsr(MSR_GS_BASE, v->pv.gs_base_kernel);
+    wrmsr(MSR_SHADOW_GS, v->pv.gs_base_user);
+    struct cpu_user_regs *frame = guest_cpu_user_regs();
+    *frame = v->user_regs;
+    start_guest(frame);
+}

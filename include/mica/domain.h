@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Domains and virtual CPUs.
+ */
+#ifndef MICA_DOMAIN_H
+#define MICA_DOMAIN_H
+
+#include <public/xen.h>
+#include <public/arch-x86_64.h>
+#include <mica/page.h>
+#include <mica/spinlock.h>
+#include <mica/types.h>
+
+#define MAX_VCPUS_PER_DOMAIN 32   /* XEN_LEGACY_MAX_VCPUS: vcpu_info in shared_info */
+#define MAX_DOMAINS          64
+
+struct domain;
+
+/* An exception or event to deliver to the guest on the way out. */
+struct trap_bounce {
+    uint32_t error_code;
+    uint8_t flags;              /* TBF_* */
+    uint64_t eip;               /* guest handler address */
+};
+#define TBF_EXCEPTION          1
+#define TBF_EXCEPTION_ERRCODE  2
+#define TBF_INTERRUPT          8  /* mask events on delivery */
+
+struct pv_vcpu {
+    struct trap_info trap_ctxt[256];    /* virtual IDT from set_trap_table */
+    uint64_t kernel_ss, kernel_sp;      /* guest kernel stack (stack_switch) */
+    uint64_t event_callback_eip;
+    uint64_t failsafe_callback_eip;
+    uint64_t syscall_callback_eip;
+    uint64_t nmi_callback_eip;
+    unsigned int vgc_flags;             /* VGCF_* (syscall/failsafe disables events) */
+    uint64_t fs_base, gs_base_kernel, gs_base_user;
+    uint32_t iopl;                      /* virtual IOPL in EFLAGS position */
+    bool kernel_mode;                   /* guest kernel (true) or guest user */
+    mfn_t guest_table;                  /* kernel-mode L4 frame */
+    mfn_t guest_table_user;             /* user-mode L4 frame, or INVALID_MFN */
+};
+
+struct vcpu {
+    unsigned int vcpu_id;
+    unsigned int processor;
+    struct domain *domain;
+    struct vcpu_info *vcpu_info;        /* in the domain's shared_info */
+    struct pv_vcpu pv;
+    struct trap_bounce trap_bounce;
+    bool is_running;
+    bool blocked;
+    struct cpu_user_regs user_regs;     /* saved frame while not running */
+};
+
+struct domain {
+    domid_t domain_id;
+    bool is_privileged;
+    bool is_dying;
+    bool is_shutting_down;
+    unsigned int shutdown_code;
+    unsigned long vm_assist;            /* VMASST_TYPE_* bits */
+    spinlock_t page_lock;
+    uint64_t tot_pages, max_pages;
+    uint32_t page_list_head;            /* frames owned, linked through page_info */
+    struct shared_info *shared_info;
+    unsigned int max_vcpus;
+    struct vcpu *vcpu[MAX_VCPUS_PER_DOMAIN];
+    bool enosys_logged[64];             /* -ENOSYS hypercalls already reported */
+    char name[32];
+};
+
+/* The vCPU running on this CPU (NULL while idle). */
+struct vcpu *current_vcpu(void);
+void set_current_vcpu(struct vcpu *v);
+#define current (current_vcpu())
+
+struct domain *domain_create(domid_t id, bool privileged, unsigned int max_vcpus);
+struct domain *domain_lookup(domid_t id);
+/* Take ownership of freshly allocated frames. */
+void domain_add_page(struct domain *d, struct page_info *pg);
+/* A domain asked to stop (SCHEDOP_shutdown) or crashed. */
+void domain_shutdown(struct domain *d, unsigned int reason);
+void __noreturn domain_crash(struct domain *d, const char *why);
+
+static inline bool vm_assist(const struct domain *d, unsigned int type)
+{
+    return d->vm_assist & (1UL << type);
+}
+
+#endif

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The PV guest CPU and MMU interfaces shared between arch/x86/pv files. */
+#ifndef MICA_PV_H
+#define MICA_PV_H
+
+#include <public/xen.h>
+#include <mica/domain.h>
+#include <mica/types.h>
+
+struct cpu_user_regs;
+
+static inline bool pv_is_canonical(uint64_t va)
+{
+    return (uint64_t)((int64_t)(va << 16) >> 16) == va;
+}
+
+void pv_cpu_init(unsigned int cpu);
+void pv_toggle_guest_mode(struct vcpu *v);
+void pv_do_guest_trap(struct cpu_user_regs *regs);
+void pv_inject_exception(struct vcpu *v, unsigned vector, int error_code);
+void pv_inject_page_fault(struct vcpu *v, uint64_t addr, uint32_t error_code);
+/* Enter the guest for the first time on this CPU (does not return). */
+void __noreturn pv_start_vcpu(struct vcpu *v);
+
+/* Emulation (arch/x86/pv/emulate.c): true when the instruction was handled. */
+bool pv_emulate_privileged_op(struct vcpu *v, struct cpu_user_regs *regs);
+bool pv_emulate_forced_op(struct vcpu *v, struct cpu_user_regs *regs);
+void pv_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
+
+/* PV MMU (arch/x86/pv/mm.c). */
+bool pv_handle_page_fault(struct vcpu *v, struct cpu_user_regs *regs, uint64_t addr);
+void pv_mm_init(void);
+/* Copy Mica's L4 slots (256-271) into a guest L4. */
+void pv_init_guest_l4(uint64_t *l4);
+
+#endif

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* PV MMU internals shared by mm.c, mm_ops.c and ptwr.c. */
+#ifndef MICA_PV_MM_H
+#define MICA_PV_MM_H
+
+#include <mica/domain.h>
+#include <mica/types.h>
+
+struct cpu_user_regs;
+
+/* References an entry of a table of 'type' holds; 0 or -XEN_EINVAL. */
+int pv_get_entry_refs(uint64_t e, uint64_t type, struct domain *d);
+void pv_put_entry_refs(uint64_t e, uint64_t type);
+/*
+ * Replace entry *slot (in a validated table of 'type' owned by d) with
+ * 'val', taking the new entry's references and dropping the old one's.
+ * Returns 0 or a negative Xen errno; sets *flush when a mapping was removed
+ * or weakened (the caller flushes the TLB).
+ */
+int pv_update_entry(struct domain *d, uint64_t *slot, uint64_t type, unsigned idx,
+                    uint64_t val, bool preserve_ad, bool *flush);
+/* Writable page-table emulation; true when the fault was a PTE write handled. */
+bool pv_ptwr_fault(struct vcpu *v, struct cpu_user_regs *regs, uint64_t addr);
+
+#endif
