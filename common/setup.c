@@ -98,6 +98,7 @@ void __noreturn start_mica(uint32_t magic, uint32_t info)
 
     pic_disable();
     time_init();
+    wallclock_init();
     apic_init();
     apic_timer_start(100);
     sti();

@@ -14,6 +14,8 @@
 #include <mica/mm.h>
 #include <mica/panic.h>
 #include <mica/time.h>
+#include <mica/domain.h>
+#include <public/xen.h>
 
 #define APIC_ID        0x020
 #define APIC_VERSION   0x030
@@ -96,6 +98,9 @@ void do_irq(unsigned vector, struct cpu_user_regs *regs)
     case TIMER_VECTOR:
         ticks++;
         apic_eoi();
+        /* Keep the running vCPU's clock fresh (pvclock extrapolates between). */
+        if (current)
+            update_vcpu_time(&current->vcpu_info->time);
         break;
     case SPURIOUS_VECTOR:
         break;              /* no EOI for spurious interrupts */

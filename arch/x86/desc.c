@@ -84,7 +84,7 @@ void cpu_desc_init(unsigned int cpu, void *stack)
         idt_init();
 
     memset(tss, 0, sizeof(*tss));
-    tss->rsp[0] = base + STACK_SIZE - CPU_INFO_SIZE;
+    tss->rsp[0] = base + STACK_SIZE - CPU_INFO_SIZE - GUEST_FRAME_SEGS;
     tss->ist[IST_DF - 1] = base + (STACK_PAGE_DF + 1) * PAGE_SIZE;
     tss->ist[IST_NMI - 1] = base + (STACK_PAGE_NMI + 1) * PAGE_SIZE;
     tss->ist[IST_MC - 1] = base + (STACK_PAGE_MC + 1) * PAGE_SIZE;

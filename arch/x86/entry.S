@@ -21,7 +21,7 @@
  */
 #include <mica/layout.h>
 
-#define FRAME_TOP(cpu)  (cpu_stacks + ((cpu) + 1) * STACK_SIZE - CPU_INFO_SIZE)
+#define FRAME_TOP(cpu)  (cpu_stacks + ((cpu) + 1) * STACK_SIZE - CPU_INFO_SIZE - GUEST_FRAME_SEGS)
 #define UREGS_RIP       0x80
 #define UREGS_CS        0x88
 #define FLAT_KERNEL_SS  0xe02b

@@ -11,6 +11,7 @@
 #include <asm/x86.h>
 #include <mica/console.h>
 #include <mica/time.h>
+#include <public/xen.h>
 
 #define PIT_HZ        1193182u
 #define PIT_CH2       0x42
@@ -79,4 +80,93 @@ void time_init(void)
     tsc_at_boot = rdtsc();
     printk("time: TSC %lu.%03lu MHz (calibrated against the PIT over %u ms)\n",
            tsc_khz / 1000, tsc_khz % 1000, CAL_MS);
+}
+
+/*
+ * Guest time (pvclock): each vCPU's vcpu_time_info gives a TSC timestamp,
+ * the system time (ns since boot) at that moment, and the scale from TSC
+ * ticks to ns as a 32.32 multiplier with a power-of-two shift:
+ *     ns = system_time + (((tsc - tsc_timestamp) << shift) * mul >> 32)
+ * (a negative shift shifts right). version is odd while Mica updates the
+ * record, so a guest reading it retries until it sees the same even value
+ * before and after.
+ */
+void update_vcpu_time(struct vcpu_time_info *t)
+{
+    uint64_t mul = ns_mul;
+    int shift = 0;
+    while (mul >= (1ULL << 32)) {
+        mul >>= 1;
+        shift++;
+    }
+    uint64_t tsc = rdtsc();
+    t->version++;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    t->tsc_timestamp = tsc;
+    t->system_time = tsc_delta_to_ns(tsc - tsc_at_boot);
+    t->tsc_to_system_mul = (uint32_t)mul;
+    t->tsc_shift = (int8_t)shift;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    t->version++;
+}
+
+/* ---- wall clock from the CMOS RTC ---------------------------------- */
+
+static uint8_t cmos_read(uint8_t reg)
+{
+    outb(0x70, reg);
+    return inb(0x71);
+}
+
+static unsigned bcd(uint8_t v, bool binary)
+{
+    return binary ? v : (v & 0xf) + (v >> 4) * 10;
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
+static uint64_t days_since_epoch(unsigned y, unsigned m, unsigned d)
+{
+    /* Shift the year to start in March so the leap day comes last. */
+    y -= m <= 2;
+    uint64_t era = y / 400, yoe = y % 400;
+    uint64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    uint64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static uint64_t boot_wallclock_sec;   /* seconds since 1970 at system time 0 */
+
+void wallclock_init(void)
+{
+    /* Wait for an update-in-progress to finish, then read twice until stable. */
+    uint8_t sec, min, hour, day, mon, year, regb;
+    for (int tries = 0; tries < 5; tries++) {
+        for (unsigned spins = 0; (cmos_read(0x0a) & 0x80) && spins < 1000000; spins++)
+            cpu_relax();
+        sec = cmos_read(0); min = cmos_read(2); hour = cmos_read(4);
+        day = cmos_read(7); mon = cmos_read(8); year = cmos_read(9);
+        if (sec == cmos_read(0))
+            break;
+    }
+    regb = cmos_read(0x0b);
+    bool binary = regb & 0x04;
+    unsigned h = bcd(hour & 0x7f, binary);
+    if (!(regb & 0x02) && (hour & 0x80))
+        h = (h % 12) + 12;      /* 12-hour mode, PM */
+    unsigned y = bcd(year, binary) + 2000;
+    uint64_t t = days_since_epoch(y, bcd(mon, binary), bcd(day, binary)) * 86400 +
+                 h * 3600 + bcd(min, binary) * 60 + bcd(sec, binary);
+    boot_wallclock_sec = t - now_ns() / 1000000000ULL;
+    printk("time: wall clock %lu s since 1970 (CMOS RTC)\n", t);
+}
+
+void update_wallclock(struct shared_info *s)
+{
+    s->wc_version++;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    s->wc_sec = (uint32_t)boot_wallclock_sec;
+    s->wc_sec_hi = (uint32_t)(boot_wallclock_sec >> 32);
+    s->wc_nsec = 0;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    s->wc_version++;
 }

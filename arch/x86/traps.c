@@ -18,6 +18,7 @@
 #include <mica/mm.h>
 #include <mica/panic.h>
 #include <mica/power.h>
+#include <mica/pv.h>
 #include <mica/symbols.h>
 
 static const char *const vector_names[32] = {
@@ -160,6 +161,10 @@ void do_trap(struct cpu_user_regs *r)
             return;
         }
     }
-    /* Guest exceptions are bounced to the guest by the PV layer (later). */
+    if (!regs_from_hypervisor(r)) {
+        /* The guest's own exception: its kernel handles it (arch/x86/pv/traps.c). */
+        pv_do_guest_trap(r);
+        return;
+    }
     fatal_trap(r);
 }

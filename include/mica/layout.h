@@ -68,6 +68,13 @@
 #define STACK_PAGE_PRIMARY     4
 #define CPU_INFO_SIZE          64     /* reserved at the top of the primary stack */
 #define NR_CPUS                16     /* stacks are static: cpu_stacks[NR_CPUS] */
+/*
+ * A guest's register frame (struct cpu_user_regs) sits right below
+ * cpu_info. Its last four fields (es, ds, fs, gs) lie above what the CPU
+ * pushes (up to ss), so the hardware frame ends GUEST_FRAME_SEGS bytes
+ * lower: that is where TSS.rsp0 and the SYSCALL stubs point.
+ */
+#define GUEST_FRAME_SEGS       32
 
 /* Selectors: Mica's own descriptors live at the top of every GDT, as Xen's. */
 #define HV_FIRST_RESERVED_GDT_ENTRY 7168

@@ -8,6 +8,9 @@
 
 struct cpu_user_regs;
 
+/* The entry as Mica stores it: _PAGE_USER forced on present entries. */
+uint64_t pv_adjust_entry(uint64_t e);
+
 /* References an entry of a table of 'type' holds; 0 or -XEN_EINVAL. */
 int pv_get_entry_refs(uint64_t e, uint64_t type, struct domain *d);
 void pv_put_entry_refs(uint64_t e, uint64_t type);

@@ -6,7 +6,8 @@
 
 #define MICA_VERSION_MAJOR 4
 #define MICA_VERSION_MINOR 17
-#define MICA_EXTRAVERSION  "-mica0"
+/* Xen-style ".<patch>" first (guests parse it), then who we are. */
+#define MICA_EXTRAVERSION  ".0-mica"
 
 void __noreturn start_mica(uint32_t magic, uint32_t info);
 

@@ -19,6 +19,13 @@ uint64_t tsc_delta_to_ns(uint64_t delta);
 /* Busy-wait (interrupts may fire meanwhile). */
 void udelay(uint64_t us);
 
+/* Guest-visible time: pvclock record of one vCPU, and the shared wall clock. */
+struct vcpu_time_info;
+struct shared_info;
+void update_vcpu_time(struct vcpu_time_info *t);
+void wallclock_init(void);
+void update_wallclock(struct shared_info *s);
+
 /* Local APIC and its timer. */
 void apic_init(void);
 void apic_timer_start(unsigned hz);

@@ -340,7 +340,8 @@ int dom0_build(const struct boot_info *bi)
         pr_err("dom0: %lu pages of memory is too small for this kernel\n", b.nr_pages);
         return -1;
     }
-    d->max_pages = opt_dom0_mem_max ? opt_dom0_mem_max >> PAGE_SHIFT : b.nr_pages;
+    /* No dom0_mem=max: no limit, reported as ~0U the way Xen reports it. */
+    d->max_pages = opt_dom0_mem_max ? opt_dom0_mem_max >> PAGE_SHIFT : 0xffffffffu;
     allocate_memory(&b, initrd_module);
 
     printk("dom0: %lu MiB, %u vCPU(s); layout:\n", b.nr_pages >> (20 - PAGE_SHIFT), d->max_vcpus);

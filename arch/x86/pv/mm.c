@@ -35,6 +35,25 @@
 
 static const uint64_t *idle_l4_entries;
 
+/* I/O frames: not RAM, or the first MiB (BIOS data, VGA, ROMs), as Xen's DOM_IO. */
+static bool is_io_frame(mfn_t mfn)
+{
+    return mfn < 0x100 || !mfn_valid(mfn);
+}
+
+/* First frame beyond the CPU's physical address width. */
+static mfn_t max_io_mfn(void)
+{
+    static mfn_t limit;
+    if (!limit) {
+        unsigned bits = 36;
+        if (cpuid(0x80000000).eax >= 0x80000008)
+            bits = cpuid(0x80000008).eax & 0xff;
+        limit = 1ULL << (bits - PAGE_SHIFT);
+    }
+    return limit;
+}
+
 static uint64_t type_below(uint64_t type)
 {
     return type == PGT_L2 ? PGT_L1 : type == PGT_L3 ? PGT_L2 : PGT_L3;
@@ -56,6 +75,17 @@ static bool is_hv_l4_slot(unsigned i)
     return i >= HV_L4_FIRST_SLOT && i <= HV_L4_LAST_SLOT;
 }
 
+/*
+ * A 64-bit PV guest kernel runs in ring 3, so every mapping it makes must be
+ * user-accessible; guests write kernel entries without _PAGE_USER (as on
+ * native), and Mica adds it, as Xen does. Kernel and user are kept apart by
+ * their separate page tables instead.
+ */
+uint64_t pv_adjust_entry(uint64_t e)
+{
+    return (e & _PAGE_PRESENT) ? e | _PAGE_USER : e;
+}
+
 int pv_get_entry_refs(uint64_t e, uint64_t type, struct domain *d)
 {
     if (!(e & _PAGE_PRESENT))
@@ -65,16 +95,21 @@ int pv_get_entry_refs(uint64_t e, uint64_t type, struct domain *d)
     mfn_t mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
 
     if (type == PGT_L1) {
-        if (!mfn_valid(mfn)) {
-            /* Not RAM: device memory, which only a privileged domain may map. */
-            return d->is_privileged && mfn >= max_mfn ? 0 : -XEN_EINVAL;
+        if (is_io_frame(mfn)) {
+            /*
+             * I/O memory (not RAM, or the legacy first MiB, which Xen also
+             * treats as I/O): only privileged domains, and only frames the
+             * machine can address. No references: nobody owns these frames.
+             */
+            return d->is_privileged && mfn < max_io_mfn() ? 0 : -XEN_EPERM;
         }
         struct page_info *pg = mfn_to_page(mfn);
         if (!get_page(pg, d->domain_id))
             return -XEN_EINVAL;
+        /* A page table or descriptor page cannot also be writable: Xen says -EBUSY. */
         if ((e & _PAGE_RW) && get_page_type(pg, PGT_WRITABLE)) {
             put_page(pg);
-            return -XEN_EINVAL;
+            return -XEN_EBUSY;
         }
         return 0;
     }
@@ -95,7 +130,7 @@ void pv_put_entry_refs(uint64_t e, uint64_t type)
     if (!(e & _PAGE_PRESENT))
         return;
     mfn_t mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
-    if (!mfn_valid(mfn))
+    if (type == PGT_L1 ? is_io_frame(mfn) : !mfn_valid(mfn))
         return;
     struct page_info *pg = mfn_to_page(mfn);
     if (type != PGT_L1 || (e & _PAGE_RW))
@@ -120,6 +155,7 @@ static int validate_table(struct page_info *pg, uint64_t type)
             t[i] = idle_l4_entries[i];    /* Mica's slots are Mica's, whatever was there */
             continue;
         }
+        t[i] = pv_adjust_entry(t[i]);
         if (pv_get_entry_refs(t[i], type, d)) {
             /* Undo what this table took so far; the frame stays untyped. */
             while (i-- > 0)

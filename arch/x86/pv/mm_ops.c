@@ -33,6 +33,7 @@ int pv_update_entry(struct domain *d, uint64_t *slot, uint64_t type, unsigned id
         return -XEN_EPERM;      /* Mica's slots are not the guest's to change */
     if (preserve_ad)
         val |= old & (_PAGE_ACCESSED | _PAGE_DIRTY);
+    val = pv_adjust_entry(val);
 
     /* New references first, old ones after: correct even for the same frame. */
     int rc = pv_get_entry_refs(val, type, d);

@@ -31,6 +31,7 @@
 #include <mica/mm.h>
 #include <mica/pv.h>
 #include <mica/string.h>
+#include <mica/time.h>
 
 #define X86_EFLAGS_TF   (1UL << 8)
 #define X86_EFLAGS_DF   (1UL << 10)
@@ -168,7 +169,11 @@ void pv_do_guest_trap(struct cpu_user_regs *regs)
         uint64_t cr2 = read_cr2();
         if (pv_handle_page_fault(v, regs, cr2))
             return;
-        pv_inject_page_fault(v, cr2, regs->error_code);
+        /* The guest kernel runs in ring 3; it is told "supervisor" as on native (as Xen). */
+        uint32_t ec = regs->error_code;
+        if (v->pv.kernel_mode)
+            ec &= ~4u;
+        pv_inject_page_fault(v, cr2, ec);
         return;
     }
     case 13:
@@ -485,6 +490,8 @@ void __noreturn pv_start_vcpu(struct vcpu *v)
     cli();
     set_current_vcpu(v);
     v->is_running = true;
+    update_vcpu_time(&v->vcpu_info->time);
+    update_wallclock(v->domain->shared_info);
     load_guest_cr3(v);
     __asm__ volatile("mov %0, %%ds; mov %0, %%es; mov %0, %%fs; mov %0, %%gs" :: "r"(0));
     wrmsr(MSR_FS_BASE, v->pv.fs_base);
