@@ -69,6 +69,10 @@ static void idt_init(void)
 {
     for (unsigned v = 0; v < 256; v++)
         set_idt_gate(v, 0, 0);
+    /* INT3 and INTO may be used from ring 3 (guest kernels and users), as on Xen. */
+    set_idt_gate(3, 0, 3);
+    set_idt_gate(4, 0, 3);
+    set_idt_gate(0x80, 0, 3);
     set_idt_gate(2, IST_NMI, 0);
     set_idt_gate(8, IST_DF, 0);
     set_idt_gate(18, IST_MC, 0);

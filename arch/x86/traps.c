@@ -149,6 +149,10 @@ void do_trap(struct cpu_user_regs *r)
 {
     unsigned vec = r->entry_vector;
 
+    if (vec == 0x80 && !regs_from_hypervisor(r)) {
+        pv_int80(r);
+        return;
+    }
     if (vec >= 32) {
         do_irq(vec, r);
         return;

@@ -17,6 +17,7 @@ static inline bool pv_is_canonical(uint64_t va)
 void pv_cpu_init(unsigned int cpu);
 void pv_toggle_guest_mode(struct vcpu *v);
 void pv_do_guest_trap(struct cpu_user_regs *regs);
+void pv_int80(struct cpu_user_regs *regs);
 void pv_inject_exception(struct vcpu *v, unsigned vector, int error_code);
 void pv_inject_page_fault(struct vcpu *v, uint64_t addr, uint32_t error_code);
 /* Enter the guest for the first time on this CPU (does not return). */

@@ -4,7 +4,7 @@ GUEST_NAMES := $(notdir $(patsubst %/,%,$(filter-out tests/guests/lib/,$(dir $(w
 GUEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
   -mno-red-zone -mgeneral-regs-only -fno-stack-protector -fno-omit-frame-pointer \
   -fcf-protection=none -fno-asynchronous-unwind-tables -Iinclude
-GUEST_LIB_SRCS := tests/guests/lib/head.S tests/guests/lib/guest.c common/lib/vsnprintf.c common/lib/string.c
+GUEST_LIB_SRCS := $(wildcard tests/guests/lib/*.S tests/guests/lib/*.c) common/lib/vsnprintf.c common/lib/string.c
 GUEST_ELFS := $(addprefix $(BUILD)/guests/,$(addsuffix .elf,$(GUEST_NAMES)))
 
 $(BUILD)/guests/%.elf: tests/guests/%/*.c $(GUEST_LIB_SRCS) tests/guests/lib/guest.h tests/guests/lib/guest.lds

@@ -154,9 +154,28 @@ void pv_inject_page_fault(struct vcpu *v, uint64_t addr, uint32_t error_code)
  */
 static bool softint_permitted(struct vcpu *v, unsigned vector)
 {
+    /* The error code is the guest's doing: never trust it as an index. */
+    if (vector >= ARRAY_SIZE(v->pv.trap_ctxt))
+        return false;
     const struct trap_info *ti = &v->pv.trap_ctxt[vector];
     unsigned dpl = TI_GET_DPL(ti);
     return ti->address && (v->pv.kernel_mode || dpl == 3);
+}
+
+/*
+ * INT $0x80 has a DPL-3 gate in Mica's IDT (as Xen's "int80 direct trap"),
+ * so guest user syscalls through it arrive here without a #GP. The guest
+ * gets it if its own gate allows, else the #GP it would have had.
+ */
+void pv_int80(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current;
+    if (softint_permitted(v, 0x80)) {
+        pv_inject_exception(v, 0x80, -1);
+        return;
+    }
+    regs->rip -= 2;
+    pv_inject_exception(v, 13, (0x80 << 3) | 2);
 }
 
 void pv_do_guest_trap(struct cpu_user_regs *regs)
