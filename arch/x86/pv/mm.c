@@ -104,9 +104,10 @@ int pv_get_entry_refs(uint64_t e, uint64_t type, struct domain *d)
             return d->is_privileged && mfn < max_io_mfn() ? 0 : -XEN_EPERM;
         }
         struct page_info *pg = mfn_to_page(mfn);
+        /* Not ours (Mica's own, another domain's, or free): Xen says -EBUSY. */
         if (!get_page(pg, d->domain_id))
-            return -XEN_EINVAL;
-        /* A page table or descriptor page cannot also be writable: Xen says -EBUSY. */
+            return -XEN_EBUSY;
+        /* A page table or descriptor page cannot also be writable: -EBUSY too. */
         if ((e & _PAGE_RW) && get_page_type(pg, PGT_WRITABLE)) {
             put_page(pg);
             return -XEN_EBUSY;

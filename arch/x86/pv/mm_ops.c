@@ -30,7 +30,7 @@ int pv_update_entry(struct domain *d, uint64_t *slot, uint64_t type, unsigned id
     uint64_t old = *slot;
 
     if (type == PGT_L4 && idx >= HV_L4_FIRST_SLOT && idx <= HV_L4_LAST_SLOT)
-        return -XEN_EPERM;      /* Mica's slots are not the guest's to change */
+        return -XEN_EINVAL;     /* Mica's slots are not the guest's to change */
     if (preserve_ad)
         val |= old & (_PAGE_ACCESSED | _PAGE_DIRTY);
     val = pv_adjust_entry(val);
@@ -112,11 +112,13 @@ long do_mmu_update(guest_ptr_t reqs, unsigned int count, guest_ptr_t done, unsig
             rc = -XEN_EFAULT;
             break;
         }
-        unsigned cmd = req.ptr & 3;
+        /* The command is in the low 3 bits (entries are 8-byte aligned). */
+        unsigned cmd = req.ptr & 7;
         switch (cmd) {
         case MMU_NORMAL_PT_UPDATE:
+        case MMU_PT_UPDATE_NO_TRANSLATE:    /* PV guests do not translate: the same */
         case MMU_PT_UPDATE_PRESERVE_AD:
-            rc = mmu_normal_update(pt_owner, req.ptr & ~3ULL, req.val,
+            rc = mmu_normal_update(pt_owner, req.ptr & ~7ULL, req.val,
                                    cmd == MMU_PT_UPDATE_PRESERVE_AD, &flush);
             break;
         case MMU_MACHPHYS_UPDATE: {
@@ -136,8 +138,9 @@ long do_mmu_update(guest_ptr_t reqs, unsigned int count, guest_ptr_t done, unsig
     }
     if (flush)
         flush_tlb_local();
-    if (done && copy_to_guest(done, &i, sizeof(i)))
-        return rc ? rc : -XEN_EFAULT;
+    /* As Xen: a *done that cannot be written is ignored, not an error. */
+    if (done)
+        (void)copy_to_guest(done, &i, sizeof(i));
     return rc;
 }
 
@@ -364,7 +367,8 @@ long do_mmuext_op(guest_ptr_t ops, unsigned int count, guest_ptr_t done, unsigne
         if (rc)
             break;
     }
-    if (done && copy_to_guest(done, &i, sizeof(i)))
-        return rc ? rc : -XEN_EFAULT;
+    /* As Xen: a *done that cannot be written is ignored, not an error. */
+    if (done)
+        (void)copy_to_guest(done, &i, sizeof(i));
     return rc;
 }
