@@ -7,6 +7,7 @@
 #include <mica/bootinfo.h>
 #include <mica/console.h>
 #include <mica/dom0.h>
+#include <mica/event.h>
 #include <mica/domain.h>
 #include <mica/pv.h>
 #include <mica/irq.h>
@@ -100,7 +101,7 @@ void __noreturn start_mica(uint32_t magic, uint32_t info)
     time_init();
     wallclock_init();
     apic_init();
-    apic_timer_start(100);
+    timer_cpu_init();
     sti();
 
     if (run_selftests())

@@ -22,8 +22,8 @@
 
 uint32_t evtchn_max_ports(const struct evtchn_domain *d)
 {
-    uint32_t abi = d->abi == EVTCHN_ABI_FIFO ? EVTCHN_FIFO_NR_CHANNELS
-                                             : EVTCHN_2L_NR_CHANNELS;
+    uint32_t abi = d->abi == EVTCHN_ABI_FIFO ? ECORE_FIFO_NR_CHANNELS
+                                             : ECORE_2L_NR_CHANNELS;
     uint32_t n = MIN(abi, d->nr_chans);
 
     return d->max_port < n ? d->max_port + 1 : n;

@@ -78,7 +78,7 @@ static void raise_selector(struct evtchn_domain *d, uint32_t vcpu, uint32_t port
 
 void evtchn_2l_set_pending(struct evtchn_domain *d, uint32_t vcpu, uint32_t port)
 {
-    if (!d->sh_pending || port >= EVTCHN_2L_NR_CHANNELS)
+    if (!d->sh_pending || port >= ECORE_2L_NR_CHANNELS)
         return;
     /* Already pending: the guest has (or will get) a notification for it. */
     if (test_and_set64(&d->sh_pending[port / BITS_PER_WORD], port % BITS_PER_WORD))
@@ -93,7 +93,7 @@ void evtchn_2l_set_pending(struct evtchn_domain *d, uint32_t vcpu, uint32_t port
 
 void evtchn_2l_clear_pending(struct evtchn_domain *d, uint32_t port)
 {
-    if (!d->sh_pending || port >= EVTCHN_2L_NR_CHANNELS)
+    if (!d->sh_pending || port >= ECORE_2L_NR_CHANNELS)
         return;
     test_and_clear64(&d->sh_pending[port / BITS_PER_WORD], port % BITS_PER_WORD);
 }
@@ -106,7 +106,7 @@ void evtchn_2l_unmask(struct evtchn_domain *d, uint32_t vcpu, uint32_t port)
 {
     uint32_t w = port / BITS_PER_WORD, b = port % BITS_PER_WORD;
 
-    if (!d->sh_pending || port >= EVTCHN_2L_NR_CHANNELS)
+    if (!d->sh_pending || port >= ECORE_2L_NR_CHANNELS)
         return;
     if (test_and_clear64(&d->sh_mask[w], b) && test64(&d->sh_pending[w], b))
         raise_selector(d, vcpu, port);
@@ -114,13 +114,13 @@ void evtchn_2l_unmask(struct evtchn_domain *d, uint32_t vcpu, uint32_t port)
 
 bool evtchn_2l_is_pending(const struct evtchn_domain *d, uint32_t port)
 {
-    return d->sh_pending && port < EVTCHN_2L_NR_CHANNELS &&
+    return d->sh_pending && port < ECORE_2L_NR_CHANNELS &&
            test64(&d->sh_pending[port / BITS_PER_WORD], port % BITS_PER_WORD);
 }
 
 bool evtchn_2l_is_masked(const struct evtchn_domain *d, uint32_t port)
 {
     /* No shared_info yet: nothing can be delivered, which is "masked". */
-    return !d->sh_mask || port >= EVTCHN_2L_NR_CHANNELS ||
+    return !d->sh_mask || port >= ECORE_2L_NR_CHANNELS ||
            test64(&d->sh_mask[port / BITS_PER_WORD], port % BITS_PER_WORD);
 }

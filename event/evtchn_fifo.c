@@ -75,7 +75,7 @@ static int try_link(uint32_t *word, uint32_t *seen, uint32_t link)
 
     if (!(*seen & BIT(EVTCHN_FIFO_LINKED)))
         return 0;
-    want = (*seen & ~(BIT(EVTCHN_FIFO_BUSY) | EVTCHN_FIFO_LINK_MASK)) | link;
+    want = (*seen & ~(BIT(EVTCHN_FIFO_BUSY) | ECORE_FIFO_LINK_MASK)) | link;
     if (__atomic_compare_exchange_n(word, seen, want, false,
                                     __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
         return 1;
@@ -226,7 +226,7 @@ void evtchn_fifo_destroy(struct evtchn_domain *d)
             d->ops->fifo_unmap(d, v->fifo_cb_page);
         v->fifo_cb = NULL;
         v->fifo_cb_page = NULL;
-        for (unsigned int p = 0; p < EVTCHN_FIFO_MAX_QUEUES; p++)
+        for (unsigned int p = 0; p < ECORE_FIFO_MAX_QUEUES; p++)
             v->fifo_q[p].tail = 0;
     }
     for (uint32_t i = 0; i < EVTCHN_FIFO_MAX_PAGES; i++) {
@@ -247,12 +247,12 @@ void evtchn_fifo_destroy(struct evtchn_domain *d)
  */
 static void switch_to_fifo(struct evtchn_domain *d)
 {
-    uint32_t limit = MIN(d->valid, MIN(d->nr_chans, EVTCHN_2L_NR_CHANNELS));
+    uint32_t limit = MIN(d->valid, MIN(d->nr_chans, ECORE_2L_NR_CHANNELS));
 
     for (uint32_t i = 0; i < d->nr_vcpus; i++) {
         d->vcpus[i].fifo_cb = NULL;
         d->vcpus[i].fifo_cb_page = NULL;
-        for (unsigned int p = 0; p < EVTCHN_FIFO_MAX_QUEUES; p++)
+        for (unsigned int p = 0; p < ECORE_FIFO_MAX_QUEUES; p++)
             d->vcpus[i].fifo_q[p].tail = 0;
     }
     d->fifo_nr_words = 0;

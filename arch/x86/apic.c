@@ -3,9 +3,8 @@
  * Local APIC (xAPIC, memory-mapped) and its timer.
  *
  * The timer's input clock is unknown, so it is measured against the TSC
- * (already calibrated) over a few milliseconds. For now the timer runs
- * periodically and counts ticks; the scheduler will turn it into one-shot
- * deadlines.
+ * (already calibrated) over a few milliseconds. It then runs in one-shot
+ * mode, driven by common/timer.c.
  */
 #include <asm/x86.h>
 #include <mica/console.h>
@@ -15,6 +14,7 @@
 #include <mica/panic.h>
 #include <mica/time.h>
 #include <mica/domain.h>
+#include <mica/event.h>
 #include <public/xen.h>
 
 #define APIC_ID        0x020
@@ -36,7 +36,6 @@
 
 static volatile uint32_t *apic;
 static uint32_t apic_ticks_per_ms;
-static unsigned timer_hz;
 static volatile uint64_t ticks;
 
 static uint32_t apic_read(unsigned reg) { return apic[reg / 4]; }
@@ -44,7 +43,6 @@ static void apic_write(unsigned reg, uint32_t v) { apic[reg / 4] = v; }
 
 void apic_eoi(void) { apic_write(APIC_EOI, 0); }
 uint64_t timer_ticks(void) { return ticks; }
-unsigned apic_timer_hz(void) { return timer_hz; }
 
 void pic_disable(void)
 {
@@ -85,11 +83,21 @@ void apic_init(void)
            (unsigned long)(base & ~0xfffULL), apic_ticks_per_ms);
 }
 
-void apic_timer_start(unsigned hz)
+/*
+ * One-shot mode: interrupt once at the absolute system time 'deadline'
+ * (already past: as soon as possible). common/timer.c decides the deadline.
+ */
+void apic_timer_oneshot(uint64_t deadline)
 {
-    timer_hz = hz;
-    apic_write(APIC_LVT_TIMER, LVT_PERIODIC | TIMER_VECTOR);
-    apic_write(APIC_TIMER_ICR, apic_ticks_per_ms * 1000 / hz);
+    uint64_t now = now_ns();
+    uint64_t delta = deadline > now ? deadline - now : 0;
+    uint64_t count = delta * apic_ticks_per_ms / 1000000ULL;
+    if (count == 0)
+        count = 1;
+    if (count > 0xffffffffULL)
+        count = 0xffffffffULL;
+    apic_write(APIC_LVT_TIMER, TIMER_VECTOR);
+    apic_write(APIC_TIMER_ICR, (uint32_t)count);
 }
 
 void do_irq(unsigned vector, struct cpu_user_regs *regs)
@@ -98,9 +106,7 @@ void do_irq(unsigned vector, struct cpu_user_regs *regs)
     case TIMER_VECTOR:
         ticks++;
         apic_eoi();
-        /* Keep the running vCPU's clock fresh (pvclock extrapolates between). */
-        if (current)
-            update_vcpu_time(&current->vcpu_info->time);
+        timer_interrupt();
         break;
     case SPURIOUS_VECTOR:
         break;              /* no EOI for spurious interrupts */

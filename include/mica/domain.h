@@ -7,6 +7,7 @@
 
 #include <public/xen.h>
 #include <public/arch-x86_64.h>
+#include <mica/evtchn.h>
 #include <mica/page.h>
 #include <mica/spinlock.h>
 #include <mica/types.h>
@@ -50,6 +51,10 @@ struct vcpu {
     struct trap_bounce trap_bounce;
     bool is_running;
     bool blocked;
+    /* Timers (common/timer.c): absolute system-time deadlines in ns, 0 = off. */
+    uint64_t singleshot_deadline;
+    uint64_t periodic_period, periodic_next;
+    bool timer_virq_due;                /* expired: send VIRQ_TIMER on the way out */
     struct cpu_user_regs user_regs;     /* saved frame while not running */
 };
 
@@ -67,6 +72,11 @@ struct domain {
     unsigned int max_vcpus;
     struct vcpu *vcpu[MAX_VCPUS_PER_DOMAIN];
     bool enosys_logged[64];             /* -ENOSYS hypercalls already reported */
+    /* Event channels: the core's state (event/), its storage and lock. */
+    struct evtchn_domain evtchn;
+    struct evtchn_chan *evtchn_chans;
+    struct evtchn_vcpu evtchn_vcpus[MAX_VCPUS_PER_DOMAIN];
+    spinlock_t event_lock;
     char name[32];
 };
 

@@ -71,15 +71,15 @@
 #define EVTCHN_VIRQ_DEBUG          1
 #define EVTCHN_VIRQ_XENOPROF       7
 #define EVTCHN_VIRQ_XENPMU         13
-#define EVTCHN_2L_NR_CHANNELS      4096u   /* 64 words * 64 bits on x86_64 */
-#define EVTCHN_FIFO_NR_CHANNELS    (1u << 17)
+#define ECORE_2L_NR_CHANNELS      4096u   /* 64 words * 64 bits on x86_64 */
+#define ECORE_FIFO_NR_CHANNELS    (1u << 17)
 #define EVTCHN_FIFO_LINK_BITS      17
 #define EVTCHN_FIFO_PRIORITY_MAX   0
 #define EVTCHN_FIFO_PRIORITY_DEFAULT 7
 #define EVTCHN_FIFO_PRIORITY_MIN   15
-#define EVTCHN_FIFO_MAX_QUEUES     16
+#define ECORE_FIFO_MAX_QUEUES     16
 #define EVTCHN_FIFO_WORDS_PER_PAGE 1024u   /* 4 KiB of uint32_t words */
-#define EVTCHN_FIFO_MAX_PAGES      (EVTCHN_FIFO_NR_CHANNELS / EVTCHN_FIFO_WORDS_PER_PAGE)
+#define EVTCHN_FIFO_MAX_PAGES      (ECORE_FIFO_NR_CHANNELS / EVTCHN_FIFO_WORDS_PER_PAGE)
 #define EVTCHN_BIND_PIRQ_WILL_SHARE 1
 
 /* Event word bits (FIFO ABI). */
@@ -87,7 +87,7 @@
 #define EVTCHN_FIFO_MASKED    30
 #define EVTCHN_FIFO_LINKED    29
 #define EVTCHN_FIFO_BUSY      28
-#define EVTCHN_FIFO_LINK_MASK ((1u << EVTCHN_FIFO_LINK_BITS) - 1)
+#define ECORE_FIFO_LINK_MASK ((1u << EVTCHN_FIFO_LINK_BITS) - 1)
 
 /* EVTCHNSTAT_* values reported by status. */
 enum evtchn_stat {
@@ -124,7 +124,7 @@ struct evtchn_vcpu_info {
 struct evtchn_fifo_cb {
     uint32_t ready;
     uint32_t rsvd;
-    uint32_t head[EVTCHN_FIFO_MAX_QUEUES];
+    uint32_t head[ECORE_FIFO_MAX_QUEUES];
 };
 
 /* One channel. Private to the core; the glue only provides the storage. */
@@ -151,7 +151,7 @@ struct evtchn_vcpu {
     uint32_t virq_to_port[EVTCHN_NR_VIRQS];
     struct evtchn_fifo_cb *fifo_cb;       /* FIFO control block, or NULL */
     void *fifo_cb_page;                   /* page it lives in (for fifo_unmap) */
-    struct evtchn_fifo_queue fifo_q[EVTCHN_FIFO_MAX_QUEUES];
+    struct evtchn_fifo_queue fifo_q[ECORE_FIFO_MAX_QUEUES];
 };
 
 struct evtchn_domain;

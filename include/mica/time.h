@@ -28,9 +28,8 @@ void update_wallclock(struct shared_info *s);
 
 /* Local APIC and its timer. */
 void apic_init(void);
-void apic_timer_start(unsigned hz);
+void apic_timer_oneshot(uint64_t deadline_ns);
 void apic_eoi(void);
 uint64_t timer_ticks(void);
-unsigned apic_timer_hz(void);
 
 #endif

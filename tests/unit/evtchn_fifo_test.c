@@ -48,9 +48,9 @@ static uint32_t guest_pop(struct fifo_mem *m, struct evtchn_fifo_cb *cb)
             cb->ready &= ~(1u << q);
             continue;
         }
-        w = __atomic_fetch_and(W(m, port), ~(F(LINKED) | EVTCHN_FIFO_LINK_MASK),
+        w = __atomic_fetch_and(W(m, port), ~(F(LINKED) | ECORE_FIFO_LINK_MASK),
                                __ATOMIC_SEQ_CST);
-        next = w & EVTCHN_FIFO_LINK_MASK;
+        next = w & ECORE_FIFO_LINK_MASK;
         cb->head[q] = next;
         if (next == 0)
             cb->ready &= ~(1u << q);
@@ -119,7 +119,7 @@ START_TEST(test_fifo_priority_order)
     ck_assert_uint_eq(a->kicks[0], 1);
     /* Re-sending a linked port does not link it twice. */
     ck_assert_int_eq(evtchn_send(E(a), p1), 0);
-    ck_assert_uint_eq(*W(&m, p2) & EVTCHN_FIFO_LINK_MASK, 0);
+    ck_assert_uint_eq(*W(&m, p2) & ECORE_FIFO_LINK_MASK, 0);
     /* The guest sees priority order, FIFO within a priority. */
     ck_assert_uint_eq(guest_pop(&m, cb), p3);
     ck_assert_uint_eq(guest_pop(&m, cb), p1);
@@ -136,7 +136,7 @@ START_TEST(test_fifo_priority_order)
     ck_assert_uint_eq(cb->ready, 1u << 7);
     ck_assert_uint_eq(a->kicks[0], 2);
     ck_assert_int_eq(evtchn_send(E(a), p1), 0);
-    ck_assert_uint_eq(*W(&m, p2) & EVTCHN_FIFO_LINK_MASK, p1);   /* appended */
+    ck_assert_uint_eq(*W(&m, p2) & ECORE_FIFO_LINK_MASK, p1);   /* appended */
     ck_assert_uint_eq(a->kicks[0], 2);
     ck_assert_uint_eq(guest_pop(&m, cb), p2);
     ck_assert_uint_eq(guest_pop(&m, cb), p1);
@@ -212,7 +212,7 @@ START_TEST(test_fifo_pending_before_page_and_switch)
     ck_assert_int_eq(evtchn_poll_port(E(a), hi), 0);
     ck_assert_int_eq(evtchn_expand_array(E(a), m.words[1]), 0);
     ck_assert_uint_eq(*W(&m, hi), F(PENDING) | F(LINKED));
-    ck_assert_uint_eq(*W(&m, p) & EVTCHN_FIFO_LINK_MASK, hi);
+    ck_assert_uint_eq(*W(&m, p) & ECORE_FIFO_LINK_MASK, hi);
 
     /* Reset switches back to 2-level and hands the pages back. */
     ck_assert_int_eq(evtchn_reset(E(a), SELF), 0);
@@ -253,7 +253,7 @@ START_TEST(test_fifo_queue_change)
     ck_assert_int_eq(evtchn_bind_ipi(E(a), 0, &r), 0);
     ck_assert_int_eq(evtchn_send(E(a), r), 0);
     ck_assert_uint_eq(cb0->head[7], r);
-    ck_assert_uint_eq(*W(&m, p) & EVTCHN_FIFO_LINK_MASK, 0);
+    ck_assert_uint_eq(*W(&m, p) & ECORE_FIFO_LINK_MASK, 0);
 }
 END_TEST
 

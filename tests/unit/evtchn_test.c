@@ -34,8 +34,8 @@ START_TEST(test_abi_constants)
     ck_assert_uint_eq(sizeof(struct evtchn_fifo_cb), x.cb_size);
     ck_assert_uint_eq(offsetof(struct evtchn_fifo_cb, ready), x.cb_ready);
     ck_assert_uint_eq(offsetof(struct evtchn_fifo_cb, head), x.cb_head);
-    ck_assert_uint_eq(EVTCHN_2L_NR_CHANNELS, x.nr_2l);
-    ck_assert_uint_eq(EVTCHN_FIFO_NR_CHANNELS, x.nr_fifo);
+    ck_assert_uint_eq(ECORE_2L_NR_CHANNELS, x.nr_2l);
+    ck_assert_uint_eq(ECORE_FIFO_NR_CHANNELS, x.nr_fifo);
     ck_assert_uint_eq(EVTCHN_FIFO_LINK_BITS, x.link_bits);
     ck_assert_int_eq(EVTCHN_FIFO_PENDING, x.bit_pending);
     ck_assert_int_eq(EVTCHN_FIFO_MASKED, x.bit_masked);

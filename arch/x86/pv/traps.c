@@ -26,6 +26,7 @@
 #include <public/errno.h>
 #include <mica/console.h>
 #include <mica/domain.h>
+#include <mica/event.h>
 #include <mica/guest_access.h>
 #include <mica/hypercall.h>
 #include <mica/mm.h>
@@ -234,6 +235,12 @@ void pv_exit_prepare(struct cpu_user_regs *regs)
     struct vcpu *v = current;
 
     for (;;) {
+        if (v->timer_virq_due) {
+            sti();
+            timer_deliver(v);
+            cli();
+            continue;
+        }
         if (v->trap_bounce.flags & TBF_EXCEPTION) {
             sti();
             create_bounce_frame(v, regs, &v->trap_bounce);
@@ -509,6 +516,8 @@ void __noreturn pv_start_vcpu(struct vcpu *v)
     cli();
     set_current_vcpu(v);
     v->is_running = true;
+    if (v->periodic_period)
+        v->periodic_next = now_ns() + v->periodic_period;
     update_vcpu_time(&v->vcpu_info->time);
     update_wallclock(v->domain->shared_info);
     load_guest_cr3(v);

@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * HYPERVISOR_event_channel_op: the glue between guests and the event
+ * channel core in event/ (which knows the ABI's state machine and delivery
+ * rules but nothing of domains, locks or guest memory).
+ *
+ * The core reaches Mica through evtchn_ops: domain lookup, the privilege
+ * rule, one event lock per domain, and the vCPU "kick". Delivery sets the
+ * pending bits in shared_info and the vCPU's upcall_pending; the exit path
+ * to the guest (pv_exit_prepare) turns that into the upcall.
+ */
+#include <public/errno.h>
+#include <public/event_channel.h>
+#include <public/xen.h>
+#include <mica/console.h>
+#include <mica/domain.h>
+#include <mica/event.h>
+#include <mica/guest_access.h>
+#include <mica/mm.h>
+#include <mica/panic.h>
+#include <mica/string.h>
+
+/* Ports per domain: the 2-level ABI's 4096 (FIFO domains are limited to this too for now). */
+#define NR_EVTCHN_PORTS ECORE_2L_NR_CHANNELS
+
+static struct domain *owner_of(const struct evtchn_domain *ed)
+{
+    return ed->owner;
+}
+
+static struct evtchn_domain *ops_get_domain(struct evtchn_domain *caller, uint16_t domid)
+{
+    struct domain *d = domid == DOMID_SELF ? owner_of(caller) : domain_lookup(domid);
+    return d && !d->is_dying ? &d->evtchn : NULL;
+}
+
+static void ops_put_domain(struct evtchn_domain *d) { (void)d; }
+
+static bool ops_may_control(const struct evtchn_domain *caller, const struct evtchn_domain *target)
+{
+    return caller == target || owner_of(caller)->is_privileged;
+}
+
+/* Interrupts off while holding an event lock: timers never deliver from IRQ context anyway. */
+static void ops_lock(struct evtchn_domain *d) { spin_lock(&owner_of(d)->event_lock); }
+static void ops_unlock(struct evtchn_domain *d) { spin_unlock(&owner_of(d)->event_lock); }
+
+/*
+ * upcall_pending went 0 -> 1. The target vCPU notices on its way back into
+ * the guest; a vCPU waiting in SCHEDOP_block/poll re-checks after any
+ * interrupt. With one CPU running guests there is nobody else to prod.
+ */
+static void ops_kick(struct evtchn_domain *d, uint32_t vcpu) { (void)d; (void)vcpu; }
+
+static const struct evtchn_ops mica_evtchn_ops = {
+    .get_domain = ops_get_domain,
+    .put_domain = ops_put_domain,
+    .may_control = ops_may_control,
+    .lock = ops_lock,
+    .unlock = ops_unlock,
+    .kick = ops_kick,
+};
+
+void event_domain_init(struct domain *d)
+{
+    size_t bytes = NR_EVTCHN_PORTS * sizeof(struct evtchn_chan);
+    unsigned order = 0;
+    while ((PAGE_SIZE << order) < bytes)
+        order++;
+    d->evtchn_chans = alloc_pages(order);
+    if (!d->evtchn_chans)
+        panic("d%u: no memory for event channels", d->domain_id);
+    memset(d->evtchn_chans, 0, PAGE_SIZE << order);
+    d->event_lock = (spinlock_t)SPINLOCK_INIT;
+    evtchn_domain_init(&d->evtchn, d->domain_id, &mica_evtchn_ops, d, d->evtchn_chans,
+                       NR_EVTCHN_PORTS, d->evtchn_vcpus, d->max_vcpus);
+    evtchn_attach_shared(&d->evtchn, (uint64_t *)d->shared_info->evtchn_pending,
+                         (uint64_t *)d->shared_info->evtchn_mask);
+    for (unsigned i = 0; i < d->max_vcpus; i++)
+        evtchn_attach_vcpu_info(&d->evtchn, i, (struct evtchn_vcpu_info *)d->vcpu[i]->vcpu_info);
+}
+
+void send_vcpu_virq(struct vcpu *v, unsigned virq)
+{
+    evtchn_send_vcpu_virq(&v->domain->evtchn, v->vcpu_id, virq);
+}
+
+bool event_port_pending(struct domain *d, uint32_t port)
+{
+    return evtchn_poll_port(&d->evtchn, port) > 0;
+}
+
+/*
+ * FIFO pages: a frame of the caller's (PV: gfn == mfn) it may write,
+ * held writable for as long as the core uses it.
+ */
+static void *map_guest_frame(struct domain *d, uint64_t gfn)
+{
+    if (!mfn_valid(gfn))
+        return NULL;
+    struct page_info *pg = mfn_to_page(gfn);
+    if (!get_page(pg, d->domain_id))
+        return NULL;
+    if (get_page_type(pg, PGT_WRITABLE)) {
+        put_page(pg);
+        return NULL;
+    }
+    return mfn_to_virt(gfn);
+}
+
+static void unmap_guest_frame(void *va)
+{
+    struct page_info *pg = mfn_to_page(virt_to_maddr(va) >> PAGE_SHIFT);
+    put_page_type(pg);
+    put_page(pg);
+}
+
+/* Copy the op's struct in, run it, copy the OUT fields back. */
+#define IN(var)  do { if (copy_from_guest(&(var), arg, sizeof(var))) return -XEN_EFAULT; } while (0)
+#define OUT(var) (copy_to_guest(arg, &(var), sizeof(var)) ? -XEN_EFAULT : 0)
+
+long do_event_channel_op(int cmd, guest_ptr_t arg)
+{
+    struct domain *d = current->domain;
+    struct evtchn_domain *ed = &d->evtchn;
+    int rc;
+
+    switch (cmd) {
+    case EVTCHNOP_alloc_unbound: {
+        struct evtchn_alloc_unbound a;
+        IN(a);
+        rc = evtchn_alloc_unbound(ed, a.dom, a.remote_dom, &a.port);
+        return rc ? rc : OUT(a);
+    }
+    case EVTCHNOP_bind_interdomain: {
+        struct evtchn_bind_interdomain a;
+        IN(a);
+        rc = evtchn_bind_interdomain(ed, a.remote_dom, a.remote_port, &a.local_port);
+        return rc ? rc : OUT(a);
+    }
+    case EVTCHNOP_bind_virq: {
+        struct evtchn_bind_virq a;
+        IN(a);
+        rc = evtchn_bind_virq(ed, a.virq, a.vcpu, &a.port);
+        return rc ? rc : OUT(a);
+    }
+    case EVTCHNOP_bind_ipi: {
+        struct evtchn_bind_ipi a;
+        IN(a);
+        rc = evtchn_bind_ipi(ed, a.vcpu, &a.port);
+        return rc ? rc : OUT(a);
+    }
+    case EVTCHNOP_bind_pirq: {
+        struct evtchn_bind_pirq a;
+        IN(a);
+        rc = evtchn_bind_pirq(ed, a.pirq, a.flags, &a.port);
+        return rc ? rc : OUT(a);
+    }
+    case EVTCHNOP_close: {
+        struct evtchn_close a;
+        IN(a);
+        return evtchn_close(ed, a.port);
+    }
+    case EVTCHNOP_send: {
+        struct evtchn_send a;
+        IN(a);
+        return evtchn_send(ed, a.port);
+    }
+    case EVTCHNOP_status: {
+        struct evtchn_status a;
+        struct evtchn_status_info st;
+        IN(a);
+        rc = evtchn_status(ed, a.dom, a.port, &st);
+        if (rc)
+            return rc;
+        a.status = st.status;
+        a.vcpu = st.vcpu;
+        memset(&a.u, 0, sizeof(a.u));
+        if (st.status == EVTCHN_STAT_UNBOUND) {
+            a.u.unbound.dom = st.dom;
+        } else if (st.status == EVTCHN_STAT_INTERDOMAIN) {
+            a.u.interdomain.dom = st.dom;
+            a.u.interdomain.port = st.port;
+        } else if (st.status == EVTCHN_STAT_PIRQ) {
+            a.u.pirq = st.pirq;
+        } else if (st.status == EVTCHN_STAT_VIRQ) {
+            a.u.virq = st.virq;
+        }
+        return OUT(a);
+    }
+    case EVTCHNOP_bind_vcpu: {
+        struct evtchn_bind_vcpu a;
+        IN(a);
+        return evtchn_bind_vcpu(ed, a.port, a.vcpu);
+    }
+    case EVTCHNOP_unmask: {
+        struct evtchn_unmask a;
+        IN(a);
+        return evtchn_unmask(ed, a.port);
+    }
+    case EVTCHNOP_reset: {
+        struct evtchn_reset a;
+        IN(a);
+        return evtchn_reset(ed, a.dom);
+    }
+    case EVTCHNOP_set_priority: {
+        struct evtchn_set_priority a;
+        IN(a);
+        return evtchn_set_priority(ed, a.port, a.priority);
+    }
+    case EVTCHNOP_init_control: {
+        struct evtchn_init_control a;
+        IN(a);
+        void *page = map_guest_frame(d, a.control_gfn);
+        if (!page)
+            return -XEN_EINVAL;
+        rc = evtchn_init_control(ed, a.vcpu, page, a.offset, &a.link_bits);
+        if (rc) {
+            unmap_guest_frame(page);
+            return rc;
+        }
+        return OUT(a);
+    }
+    case EVTCHNOP_expand_array: {
+        struct evtchn_expand_array a;
+        IN(a);
+        void *page = map_guest_frame(d, a.array_gfn);
+        if (!page)
+            return -XEN_EINVAL;
+        rc = evtchn_expand_array(ed, page);
+        if (rc)
+            unmap_guest_frame(page);
+        return rc;
+    }
+    default:
+        return -XEN_ENOSYS;
+    }
+}
+
+/* The pre-3.0 entry point: struct evtchn_op {cmd; union} in one argument. */
+long do_event_channel_op_compat(guest_ptr_t arg)
+{
+    struct evtchn_op op;
+    if (copy_from_guest(&op, arg, sizeof(op)))
+        return -XEN_EFAULT;
+    return do_event_channel_op((int)op.cmd, arg + offsetof(struct evtchn_op, u));
+}
