@@ -173,6 +173,7 @@ tools: $(TOOLS)
 # ---------------------------------------------------------------------------
 # Test guests, integration boots, ISO, the reference Xen.
 include tests/guests/guests.mk
+include tests/bench/bench.mk
 
 # The dom0 kernel `make run` and `make iso` boot until Linux can run: the
 # smallest PV test guest, with itself as a stand-in initrd.

@@ -9,6 +9,7 @@
 #include <mica/mm.h>
 #include <mica/panic.h>
 #include <mica/power.h>
+#include <mica/pv.h>
 #include <mica/lib.h>
 #include <mica/string.h>
 
@@ -59,11 +60,13 @@ struct domain *domain_create(domid_t id, bool privileged, unsigned int max_vcpus
         v->vcpu_info = &d->shared_info->vcpu_info[i];
         v->vcpu_info->evtchn_upcall_mask = 1;   /* events masked until the guest is ready */
         v->pv.guest_table_user = INVALID_MFN;
+        pv_debugreg_vcpu_init(v);           /* DR6/DR7 reset values */
         /* Every vCPU starts with Xen's default 10 ms periodic timer. */
         v->periodic_period = 10000000ULL;
         d->vcpu[i] = v;
     }
     event_domain_init(d);
+    grant_domain_init(d);
     domains[id] = d;
     snprintf(d->name, sizeof(d->name), "d%u", id);
     return d;

@@ -121,6 +121,7 @@ void __noreturn start_mica(uint32_t magic, uint32_t info)
     printk("Ready to build dom0 (%lu ms since Mica started)\n", now_ns() / 1000000);
 
     pv_cpu_init(0);
+    pv_fpu_cpu_init();
     pv_mm_init();
     if (dom0_build(&boot_info))
         panic("could not build dom0 from module 0");

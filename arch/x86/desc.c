@@ -39,6 +39,29 @@ static struct idt_entry idt[256] __attribute__((aligned(4096)));
 
 extern char trap_stubs[];
 
+/*
+ * The page of this CPU's GDT holding Mica's reserved entries: PV vCPUs'
+ * GDT areas map it behind the guest's frames (arch/x86/pv/desc_tables.c).
+ * Page-aligned, since HV_FIRST_RESERVED_GDT_ENTRY is a multiple of 512.
+ */
+uint64_t *cpu_reserved_gdt_page(void)
+{
+    return &boot_gdt[HV_FIRST_RESERVED_GDT_ENTRY];
+}
+
+void load_gdt(uint64_t base)
+{
+    /* The limit always covers Mica's entries: they sit at the same index in every GDT. */
+    struct desc_ptr gdtr = { sizeof(boot_gdt) - 1, base };
+    __asm__ volatile("lgdt %0" :: "m"(gdtr) : "memory");
+}
+
+/* Back to this CPU's own table (no guest descriptor tables in use). */
+void load_cpu_gdt(void)
+{
+    load_gdt((uint64_t)boot_gdt);
+}
+
 static void set_gdt_entry(uint64_t *gdt, unsigned sel, uint64_t desc)
 {
     gdt[sel >> 3] = desc;

@@ -94,7 +94,27 @@ trap_common:
 restore_and_iret:
     RESTORE_GPRS
     add     $8, %rsp                /* error code + vector */
+.Liret:
     iretq
+
+    /*
+     * Only a return to a guest can fault here: a guest frame with a bad CS,
+     * SS or RIP (the iret hypercall lets the guest choose them). The fault
+     * is the guest's, so it costs the guest domain, never Mica: %rsp still
+     * points at the frame IRETQ refused.
+     */
+    .pushsection .fixup, "ax", @progbits
+.Liret_fault:
+    mov     %rsp, %rdi
+    and     $~0xf, %rsp
+    call    pv_iret_fault           /* does not return */
+    ud2
+    .popsection
+    .pushsection .ex_table, "a"
+    .balign 4
+    .long   .Liret - .
+    .long   .Liret_fault - .
+    .popsection
 
 /* %rsp = the guest's frame at the top of this CPU's stack. */
     .globl exit_to_guest

@@ -195,3 +195,8 @@ void serial_console_describe(void)
     pr_info("console: 16550 at I/O 0x%x, %u baud%s\n", console_uart->io_base,
             console_uart->baud, console_uart->baud ? "" : " (firmware setting)");
 }
+
+unsigned int serial_console_io_base(void)
+{
+    return console_uart ? console_uart->io_base : 0;
+}

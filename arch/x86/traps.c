@@ -158,6 +158,11 @@ void do_trap(struct cpu_user_regs *r)
         return;
     }
 
+    /* A guest data breakpoint met by Mica's access to guest memory: not a fault. */
+    if (vec == 1 && regs_from_hypervisor(r)) {
+        pv_debug_in_hypervisor(r);
+        return;
+    }
     if (regs_from_hypervisor(r)) {
         uint64_t fixup = search_extable(r->rip);
         if (fixup && vec != 8 && vec != 2 && vec != 18) {

@@ -8,6 +8,7 @@
 #include <public/xen.h>
 #include <public/arch-x86_64.h>
 #include <mica/evtchn.h>
+#include <mica/grant.h>
 #include <mica/page.h>
 #include <mica/spinlock.h>
 #include <mica/types.h>
@@ -37,9 +38,20 @@ struct pv_vcpu {
     unsigned int vgc_flags;             /* VGCF_* (syscall/failsafe disables events) */
     uint64_t fs_base, gs_base_kernel, gs_base_user;
     uint32_t iopl;                      /* virtual IOPL in EFLAGS position */
+    /* Debug registers as the guest set them (arch/x86/pv/debugreg.c). */
+    uint64_t dr[4], dr6, dr7;
+    bool fpu_ts;                        /* virtual CR0.TS (arch/x86/pv/fpu.c) */
+    uint64_t xcr0;                      /* guest's XCR0, 0 = never set (fpu.c) */
     bool kernel_mode;                   /* guest kernel (true) or guest user */
     mfn_t guest_table;                  /* kernel-mode L4 frame */
     mfn_t guest_table_user;             /* user-mode L4 frame, or INVALID_MFN */
+    /* Descriptor tables (arch/x86/pv/desc_tables.c). */
+    mfn_t gdt_frames[14];               /* set_gdt frames (typed PGT_SEG_DESC), 0 = none */
+    unsigned int gdt_ents;
+    uint64_t ldt_base;                  /* guest linear address, from MMUEXT_SET_LDT */
+    unsigned int ldt_ents;
+    mfn_t ldt_frames[16];               /* LDT pages mapped in the vCPU's area, 0 = none */
+    bool desc_area;                     /* GDT/LDT area set up: LGDT uses it */
 };
 
 struct vcpu {
@@ -61,6 +73,9 @@ struct vcpu {
 struct domain {
     domid_t domain_id;
     bool is_privileged;
+    /* Emulated port state (arch/x86/pv/ioport.c): CMOS index, PCI CONFIG_ADDRESS. */
+    uint8_t cmos_idx;
+    uint32_t pci_cf8;
     bool is_dying;
     bool is_shutting_down;
     unsigned int shutdown_code;
@@ -77,6 +92,9 @@ struct domain {
     struct evtchn_chan *evtchn_chans;
     struct evtchn_vcpu evtchn_vcpus[MAX_VCPUS_PER_DOMAIN];
     spinlock_t event_lock;
+    /* Grant table: the core's state (grant/) and its lock (common/grant_table.c). */
+    struct gnttab grant;
+    spinlock_t grant_lock;
     char name[32];
 };
 
@@ -89,6 +107,8 @@ struct domain *domain_create(domid_t id, bool privileged, unsigned int max_vcpus
 struct domain *domain_lookup(domid_t id);
 /* Take ownership of freshly allocated frames. */
 void domain_add_page(struct domain *d, struct page_info *pg);
+/* Give a new domain its grant table (common/grant_table.c). */
+void grant_domain_init(struct domain *d);
 /* A domain asked to stop (SCHEDOP_shutdown) or crashed. */
 void domain_shutdown(struct domain *d, unsigned int reason);
 void __noreturn domain_crash(struct domain *d, const char *why);

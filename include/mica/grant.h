@@ -392,7 +392,8 @@ void gnttab_unmap_and_replace(struct gnttab *caller,
                               unsigned int count);
 /* Mapping domain is dying (all its vCPUs paused): drop every mapping it
  * holds, unpinning the granters' entries. Page-table entries are not
- * touched; the glue must not treat grant PTEs as holding references. */
+ * touched: whatever references the glue's grant PTEs hold of their own go
+ * with the page tables (README.md, "Who holds what reference"). */
 void gnttab_release_mappings(struct gnttab *gt);
 /* Does gt (owner) have an entry pinned by domain ld for frame mfn? */
 bool gnttab_grant_map_exists(struct gnttab *gt, gnt_domid_t ld,

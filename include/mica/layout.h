@@ -38,6 +38,15 @@
 #define RO_MPT_VIRT_END        _AC(0xffff804000000000, UL)
 #define LINEAR_PT_VIRT_START   _AC(0xffff810000000000, UL)
 #define PERDOMAIN_VIRT_START   _AC(0xffff820000000000, UL)
+/*
+ * Its first GiB holds the vCPUs' GDT/LDT areas (arch/x86/pv/desc_tables.c),
+ * 32 pages per vCPU, indexed by (domain id, vCPU id): pages 0-13 the guest's
+ * GDT frames, page 14 the running CPU's page of Mica's reserved entries
+ * (so selectors 0xe000+ mean the same in every GDT), 16-31 the LDT.
+ */
+#define GDT_LDT_VIRT_START     PERDOMAIN_VIRT_START
+#define GDT_LDT_VCPU_PAGES     32
+#define GDT_LDT_LDT_PAGE       16
 #define RDWR_MPT_VIRT_START    _AC(0xffff828000000000, UL)
 #define IOREMAP_VIRT_START     _AC(0xffff82c000000000, UL)
 #define IOREMAP_VIRT_END       _AC(0xffff82d000000000, UL)

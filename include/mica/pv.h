@@ -28,6 +28,22 @@ bool pv_emulate_privileged_op(struct vcpu *v, struct cpu_user_regs *regs);
 bool pv_emulate_forced_op(struct vcpu *v, struct cpu_user_regs *regs);
 void pv_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
 
+/* Port I/O (arch/x86/pv/ioport.c): IN/OUT/INS/OUTS at rip; true when handled. */
+bool pv_emulate_io(struct vcpu *v, struct cpu_user_regs *regs, const uint8_t *insn, unsigned int len);
+
+/* Debug registers (arch/x86/pv/debugreg.c). */
+void pv_debugreg_vcpu_init(struct vcpu *v);
+void pv_load_debugregs(const struct vcpu *v);
+void pv_debug_trap(struct vcpu *v, struct cpu_user_regs *regs);     /* #DB from the guest */
+void pv_debug_in_hypervisor(struct cpu_user_regs *regs);            /* #DB while Mica ran */
+
+/* FPU (arch/x86/pv/fpu.c). */
+void pv_fpu_cpu_init(void);
+void pv_fpu_load(const struct vcpu *v);
+void pv_nm_trap(struct vcpu *v, struct cpu_user_regs *regs);        /* #NM from the guest */
+void pv_emulate_clts(struct vcpu *v);
+bool pv_emulate_xsetbv(struct vcpu *v, uint32_t index, uint64_t val);
+
 /* PV MMU (arch/x86/pv/mm.c). */
 bool pv_handle_page_fault(struct vcpu *v, struct cpu_user_regs *regs, uint64_t addr);
 void pv_mm_init(void);

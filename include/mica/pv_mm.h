@@ -8,12 +8,20 @@
 
 struct cpu_user_regs;
 
-/* The entry as Mica stores it: _PAGE_USER forced on present entries. */
+/* An L1 entry as Mica stores it: _PAGE_USER (and Xen's kernel marker) forced on. */
 uint64_t pv_adjust_entry(uint64_t e);
+/* The same for L2-L4 entries: _PAGE_USER only. */
+uint64_t pv_adjust_upper_entry(uint64_t e);
 
 /* References an entry of a table of 'type' holds; 0 or -XEN_EINVAL. */
 int pv_get_entry_refs(uint64_t e, uint64_t type, struct domain *d);
 void pv_put_entry_refs(uint64_t e, uint64_t type);
+/* The references a grant PTE holds (an L1 entry of the granter's frame,
+ * see mm.c); 0 or -XEN_EINVAL/-XEN_EBUSY. Dropped by pv_put_entry_refs(). */
+int pv_get_grant_entry_refs(uint64_t e);
+/* The L1 slot mapping va in v's current page tables (NULL if none); the L1's
+ * page in *l1pg, no reference taken (mm_ops.c). */
+uint64_t *guest_l1e_slot(struct vcpu *v, uint64_t va, struct page_info **l1pg);
 /*
  * Replace entry *slot (in a validated table of 'type' owned by d) with
  * 'val', taking the new entry's references and dropping the old one's.

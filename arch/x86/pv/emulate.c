@@ -11,12 +11,39 @@
  * hardware); the Xen leaves 0x40000000-0x40000002 advertise "XenVMMXenVMM"
  * and version 4.17.
  *
- * MSR policy (RDMSR/WRMSR from the guest kernel):
- *   FS_BASE, GS_BASE, SHADOW_GS_BASE   read/write the guest's own bases
- *   EFER                               reads LME|LMA|SCE|NXE as the host has them; writes ignored
- *   TSC                                reads the TSC
- *   anything else                      #GP, which Linux's rdmsr_safe() expects
+ * MSR policy (RDMSR/WRMSR from the guest kernel; Xen 4.17's for a 64-bit PV
+ * guest, where Mica has the MSR at all). "#GP" is #GP(0) to the guest.
+ *
+ * | MSR                          | RDMSR                          | WRMSR                         |
+ * |------------------------------|--------------------------------|-------------------------------|
+ * | 0x10 TSC                     | the TSC                        | #GP                           |
+ * | 0x1b APIC_BASE               | 0xfee00000 + enable, +BSP on vCPU 0 (Linux reads it) | #GP     |
+ * | 0x8b UCODE_REV / PATCHLEVEL  | hardware value (Intel, AMD; else #GP) | 0 on Intel ignored, else #GP |
+ * | 0xce PLATFORM_INFO           | 0: no CPUID faulting offered (as Xen for a PV dom0) | #GP  |
+ * | 0x140 MISC_FEATURES_ENABLES  | 0                              | 0 accepted, else #GP          |
+ * | 0x1a0 MISC_ENABLE            | hardware value with PERF_AVAIL and MONITOR cleared, BTS_UNAVAIL, PEBS_UNAVAIL, XTPR_DISABLE set; #GP if the CPU lacks it | ignored (Linux writes it back); #GP if the CPU lacks it |
+ * | 0x277 PAT                    | 0x050100070406, Xen's fixed PAT (WB WT UC- UC WC WP WB WT), which PV PTE cache bits are written against | #GP |
+ * | 0x40000000 Xen hypercall page| 0                              | #GP (the page comes from the ELF note) |
+ * | 0xc0000080 EFER              | hardware SCE LME LMA NXE FFXSE | the same value accepted, else #GP |
+ * | 0xc0000100 FS_BASE           | the guest's                    | canonical: set, else #GP      |
+ * | 0xc0000101 GS_BASE           | the guest kernel's             | canonical: set, else #GP      |
+ * | 0xc0000102 SHADOW_GS_BASE    | the guest user's               | canonical: set, else #GP      |
+ * | anything else                | #GP (*)                        | #GP                           |
+ *
+ * (*) As Xen: a guest kernel with no #GP handler registered yet (early
+ * boot) instead reads 0 from an MSR the CPU has, rather than dying.
+ * Not modelled (#GP where Xen answers): the virtual machine-check MSRs
+ * (0x179-0x17b, banks), the perf counters, AMD-only P-state and northbridge
+ * MSRs, SPEC_CTRL/PRED_CMD, TSC_AUX, XSS. STAR/LSTAR/CSTAR/SFMASK stay
+ * Mica's (#GP), as on Xen.
+ *
+ * Other instructions from the guest kernel: WBINVD (done for the privileged
+ * domain, ignored otherwise), CLTS (clears the virtual CR0.TS,
+ * arch/x86/pv/fpu.c), XSETBV (checked, fpu.c); port I/O from kernel or user
+ * per the virtual IOPL (arch/x86/pv/ioport.c). An emulated instruction
+ * with EFLAGS.TF set ends in a single-step #DB, as if it had run natively.
  */
+#include <asm/extable.h>
 #include <asm/regs.h>
 #include <asm/x86.h>
 #include <mica/console.h>
@@ -60,26 +87,88 @@ void pv_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[4])
     }
 }
 
-static bool emulate_rdmsr(struct vcpu *v, struct cpu_user_regs *regs)
+#define MSR_TSC               0x00000010
+#define MSR_UCODE_REV         0x0000008b
+#define MSR_PLATFORM_INFO     0x000000ce
+#define MSR_MISC_FEATURES_EN  0x00000140
+#define MSR_MISC_ENABLE       0x000001a0
+#define MSR_PAT               0x00000277
+#define MSR_XEN_HYPERCALL     0x40000000
+
+#define XEN_MSR_PAT           0x0000050100070406ULL
+#define APIC_BASE_BSP         (1ULL << 8)
+#define APIC_BASE_ENABLE      (1ULL << 11)
+#define APIC_DEFAULT_BASE     0xfee00000ULL
+#define EFER_FFXSE            (1ULL << 14)
+#define MISC_ENABLE_PERF_AVAIL     (1ULL << 7)
+#define MISC_ENABLE_BTS_UNAVAIL    (1ULL << 11)
+#define MISC_ENABLE_PEBS_UNAVAIL   (1ULL << 12)
+#define MISC_ENABLE_MONITOR        (1ULL << 18)
+#define MISC_ENABLE_XTPR_DISABLE   (1ULL << 23)
+#define EFLAGS_TF             (1UL << 8)
+#define DR6_BS                (1UL << 14)
+
+static uint64_t guest_efer(void)
 {
-    uint64_t val;
-    switch ((uint32_t)regs->rcx) {
-    case MSR_FS_BASE: val = v->pv.fs_base; break;
-    case MSR_GS_BASE: val = v->pv.gs_base_kernel; break;
-    case MSR_SHADOW_GS: val = v->pv.gs_base_user; break;
-    case MSR_EFER: val = rdmsr(MSR_EFER) & (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE); break;
-    case 0x10: val = rdtsc(); break;
-    default: return false;
-    }
-    regs->rax = (uint32_t)val;
-    regs->rdx = val >> 32;
-    return true;
+    return rdmsr(MSR_EFER) & (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_FFXSE);
 }
 
-static bool emulate_wrmsr(struct vcpu *v, struct cpu_user_regs *regs)
+/* The CPU vendor, from leaf 0's EBX: "Genu" or "Auth". */
+static bool cpu_is_intel_or_amd(void)
 {
-    uint64_t val = ((uint64_t)(uint32_t)regs->rdx << 32) | (uint32_t)regs->rax;
-    switch ((uint32_t)regs->rcx) {
+    uint32_t b = cpuid(0).ebx;
+    return b == 0x756e6547u || b == 0x68747541u;
+}
+static bool cpu_is_intel(void)
+{
+    return cpuid(0).ebx == 0x756e6547u;
+}
+
+/* A value the guest sees in MISC_ENABLE: what Xen offers it. */
+static uint64_t guest_misc_enable(uint64_t hw)
+{
+    return (hw & ~(MISC_ENABLE_PERF_AVAIL | MISC_ENABLE_MONITOR)) |
+           MISC_ENABLE_BTS_UNAVAIL | MISC_ENABLE_PEBS_UNAVAIL | MISC_ENABLE_XTPR_DISABLE;
+}
+
+/* RDMSR per the table above: true with *val, false for #GP. */
+static bool guest_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+    uint64_t hw;
+
+    switch (msr) {
+    case MSR_FS_BASE: *val = v->pv.fs_base; return true;
+    case MSR_GS_BASE: *val = v->pv.gs_base_kernel; return true;
+    case MSR_SHADOW_GS: *val = v->pv.gs_base_user; return true;
+    case MSR_EFER: *val = guest_efer(); return true;
+    case MSR_TSC: *val = rdtsc(); return true;
+    case MSR_PAT: *val = XEN_MSR_PAT; return true;
+    case MSR_APIC_BASE:
+        *val = APIC_DEFAULT_BASE | APIC_BASE_ENABLE | (v->vcpu_id == 0 ? APIC_BASE_BSP : 0);
+        return true;
+    case MSR_UCODE_REV:
+        return cpu_is_intel_or_amd() && !rdmsr_safe(msr, val);
+    case MSR_PLATFORM_INFO:
+    case MSR_MISC_FEATURES_EN:
+    case MSR_XEN_HYPERCALL:
+        *val = 0;
+        return true;
+    case MSR_MISC_ENABLE:
+        if (rdmsr_safe(msr, &hw))
+            return false;
+        *val = guest_misc_enable(hw);
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* WRMSR per the table above: false for #GP. */
+static bool guest_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+    uint64_t hw;
+
+    switch (msr) {
     case MSR_FS_BASE:
         if (!pv_is_canonical(val)) return false;
         wrmsr(MSR_FS_BASE, val); v->pv.fs_base = val; return true;
@@ -90,7 +179,105 @@ static bool emulate_wrmsr(struct vcpu *v, struct cpu_user_regs *regs)
         if (!pv_is_canonical(val)) return false;
         wrmsr(MSR_SHADOW_GS, val); v->pv.gs_base_user = val; return true;
     case MSR_EFER:
-        return true;    /* the guest cannot change paging modes: ignored, as Xen */
+        /* Paging modes are Mica's; Linux writes the value it read back. */
+        return val == guest_efer();
+    case MSR_UCODE_REV:
+        /* Intel documents "write 0, CPUID, read" to fetch the revision. */
+        return cpu_is_intel() && val == 0;
+    case MSR_MISC_FEATURES_EN:
+        return val == 0;    /* CPUID faulting is not offered (PLATFORM_INFO) */
+    case MSR_MISC_ENABLE:
+        return !rdmsr_safe(msr, &hw);   /* ignored, as Xen: logged there, silent here */
+    default:
+        return false;
+    }
+}
+
+static bool emulate_rdmsr(struct vcpu *v, struct cpu_user_regs *regs)
+{
+    uint32_t msr = (uint32_t)regs->rcx;
+    uint64_t val;
+
+    if (!guest_rdmsr(v, msr, &val)) {
+        /*
+         * A kernel that cannot take #GP yet (no handler registered) would
+         * die of it: an MSR the CPU has reads as 0 instead (as Xen; not for
+         * the hypervisor range, which only Mica defines).
+         */
+        if (v->pv.trap_ctxt[13].address || (msr >> 16) == 0x4000 || rdmsr_safe(msr, &val))
+            return false;
+        pr_warn("d%u: faking RDMSR %#x (no #GP handler yet)\n", v->domain->domain_id, msr);
+        val = 0;
+    }
+    regs->rax = (uint32_t)val;
+    regs->rdx = val >> 32;
+    return true;
+}
+
+static bool emulate_wrmsr(struct vcpu *v, struct cpu_user_regs *regs)
+{
+    uint64_t val = ((uint64_t)(uint32_t)regs->rdx << 32) | (uint32_t)regs->rax;
+    return guest_wrmsr(v, (uint32_t)regs->rcx, val);
+}
+
+/*
+ * Fetch the instruction at rip: as many bytes as are readable, up to the
+ * architectural 15. Returns the count (0: nothing readable).
+ */
+static unsigned int fetch_insn(const struct cpu_user_regs *regs, uint8_t insn[15])
+{
+    if (!copy_from_guest(insn, regs->rip, 15))
+        return 15;
+    unsigned int n = 0;
+    while (n < 15 && !copy_from_guest(&insn[n], regs->rip + n, 1))
+        n++;
+    return n;
+}
+
+/* The instruction is done: a single-step trap follows if the guest asked for one. */
+static void insn_done(struct vcpu *v, struct cpu_user_regs *regs)
+{
+    /* Not when the emulation itself raised an exception (INS/OUTS buffer fault). */
+    if ((regs->rflags & EFLAGS_TF) && !(v->trap_bounce.flags & TBF_EXCEPTION)) {
+        v->pv.dr6 |= DR6_BS;
+        pv_inject_exception(v, 1, -1);
+    }
+}
+
+/* Kernel-only instructions after the prefix-free opcode bytes. */
+static bool emulate_kernel_op(struct vcpu *v, struct cpu_user_regs *regs,
+                              const uint8_t *insn, unsigned int len)
+{
+    if (len < 2 || insn[0] != 0x0f)
+        return false;
+    switch (insn[1]) {
+    case 0x32:                                      /* RDMSR */
+        if (!emulate_rdmsr(v, regs))
+            return false;
+        regs->rip += 2;
+        return true;
+    case 0x30:                                      /* WRMSR */
+        if (!emulate_wrmsr(v, regs))
+            return false;
+        regs->rip += 2;
+        return true;
+    case 0x09:                                      /* WBINVD: only dom0's matters */
+        if (v->domain->is_privileged)
+            __asm__ volatile("wbinvd" ::: "memory");
+        regs->rip += 2;
+        return true;
+    case 0x06:                                      /* CLTS */
+        pv_emulate_clts(v);
+        regs->rip += 2;
+        return true;
+    case 0x01:                                      /* XSETBV is 0f 01 d1 */
+        if (len < 3 || insn[2] != 0xd1)
+            return false;
+        if (!pv_emulate_xsetbv(v, (uint32_t)regs->rcx,
+                               ((uint64_t)(uint32_t)regs->rdx << 32) | (uint32_t)regs->rax))
+            return false;
+        regs->rip += 3;
+        return true;
     default:
         return false;
     }
@@ -98,26 +285,15 @@ static bool emulate_wrmsr(struct vcpu *v, struct cpu_user_regs *regs)
 
 bool pv_emulate_privileged_op(struct vcpu *v, struct cpu_user_regs *regs)
 {
-    uint8_t insn[4];
+    uint8_t insn[15];
+    unsigned int len = fetch_insn(regs, insn);
 
-    if (!v->pv.kernel_mode || copy_from_guest(insn, regs->rip, sizeof(insn)))
+    if (!len)
         return false;
-    if (insn[0] == 0x0f && insn[1] == 0x32 && emulate_rdmsr(v, regs)) {
-        regs->rip += 2;
-        return true;
-    }
-    if (insn[0] == 0x0f && insn[1] == 0x30 && emulate_wrmsr(v, regs)) {
-        regs->rip += 2;
-        return true;
-    }
-    if (insn[0] == 0x0f && insn[1] == 0x09) {      /* WBINVD: only dom0's matters */
-        if (v->domain->is_privileged)
-            __asm__ volatile("wbinvd" ::: "memory");
-        regs->rip += 2;
-        return true;
-    }
-    if (insn[0] == 0x0f && insn[1] == 0x06) {      /* CLTS: FPU switching comes later */
-        regs->rip += 2;
+    /* Port I/O is the one privileged operation guest user mode may be granted. */
+    if (pv_emulate_io(v, regs, insn, len) ||
+        (v->pv.kernel_mode && emulate_kernel_op(v, regs, insn, len))) {
+        insn_done(v, regs);
         return true;
     }
     return false;

@@ -19,9 +19,11 @@
 #include <asm/x86.h>
 #include <public/errno.h>
 #include <mica/console.h>
+#include <mica/descriptor.h>
 #include <mica/domain.h>
 #include <mica/mm.h>
 #include <mica/pv.h>
+#include <mica/pv_desc.h>
 #include <mica/pv_mm.h>
 #include <mica/string.h>
 
@@ -30,8 +32,8 @@
 #define L2_DISALLOW (_PAGE_PSE | _PAGE_GLOBAL)
 #define L3_DISALLOW (_PAGE_PSE | _PAGE_GLOBAL)
 #define L4_DISALLOW (_PAGE_PSE | _PAGE_GLOBAL)
-/* Physical address bits beyond what Mica manages are never valid. */
-#define ADDR_HIGH_MASK 0x7ff0000000000000ULL
+/* Bits 52-62: never valid from a guest, except Mica's own kernel marker (bit 52). */
+#define ADDR_HIGH_MASK 0x7fe0000000000000ULL
 
 static const uint64_t *idle_l4_entries;
 
@@ -80,8 +82,25 @@ static bool is_hv_l4_slot(unsigned i)
  * user-accessible; guests write kernel entries without _PAGE_USER (as on
  * native), and Mica adds it, as Xen does. Kernel and user are kept apart by
  * their separate page tables instead.
+ *
+ * In L1 entries Xen also records that it did so, in software bit 52 (its
+ * "guest kernel" marker), and guests can read it back: Mica does the same.
+ * Xen additionally sets _PAGE_GLOBAL on user mappings (those the guest
+ * wrote with _PAGE_USER); Mica deliberately does not, so that every guest
+ * base-pointer switch stays an ordinary CR3 reload with no global-page
+ * flush to get right. The cost is some TLB refill; guests cannot depend on
+ * the bit.
  */
+#define PAGE_GUEST_KERNEL (1ULL << 52)
+
 uint64_t pv_adjust_entry(uint64_t e)
+{
+    if ((e & _PAGE_PRESENT) && !(e & _PAGE_USER))
+        e |= _PAGE_USER | PAGE_GUEST_KERNEL;
+    return e;
+}
+
+uint64_t pv_adjust_upper_entry(uint64_t e)
 {
     return (e & _PAGE_PRESENT) ? e | _PAGE_USER : e;
 }
@@ -139,6 +158,41 @@ void pv_put_entry_refs(uint64_t e, uint64_t type)
     put_page(pg);
 }
 
+/*
+ * Grant PTEs (GNTTABOP_map_grant_ref, arch/x86/pv/grant_table.c) follow
+ * Xen's rule for PV: a grant mapping is accounted exactly like any other
+ * L1 entry -- one general reference on the frame, plus a writable-type
+ * reference when the PTE is writable -- except that the references are
+ * taken against the frame's owner (the granting domain) instead of the
+ * L1's owner, which is why mmu_update can never create such an entry.
+ * Because the accounting is the ordinary one, pv_put_entry_refs() is
+ * right for a grant PTE however it goes away: unmapped through the grant
+ * interface, overwritten or cleared by mmu_update/update_va_mapping, or
+ * dropped with its L1 (devalidate_table). Xen's release build lets the
+ * last two happen silently too. The grant core pins the frame with
+ * references of its own (grant/README.md), so such an "implicit unmap"
+ * never frees a frame the grant still holds, and the core's own release
+ * (unmap, domain death) never touches these.
+ */
+int pv_get_grant_entry_refs(uint64_t e)
+{
+    mfn_t mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+
+    /* Only present RAM frames: I/O frames carry no references at all. */
+    if (!(e & _PAGE_PRESENT) || is_io_frame(mfn))
+        return -XEN_EINVAL;
+    struct page_info *pg = mfn_to_page(mfn);
+    uint16_t owner = __atomic_load_n(&pg->owner, __ATOMIC_ACQUIRE);
+    /* A domain's frame only: never Mica's own or a free one. */
+    if (!domain_lookup(owner) || !get_page(pg, owner))
+        return -XEN_EBUSY;
+    if ((e & _PAGE_RW) && get_page_type(pg, PGT_WRITABLE)) {
+        put_page(pg);
+        return -XEN_EBUSY;
+    }
+    return 0;
+}
+
 static struct domain *page_owner(struct page_info *pg)
 {
     return domain_lookup(pg->owner);
@@ -156,7 +210,7 @@ static int validate_table(struct page_info *pg, uint64_t type)
             t[i] = idle_l4_entries[i];    /* Mica's slots are Mica's, whatever was there */
             continue;
         }
-        t[i] = pv_adjust_entry(t[i]);
+        t[i] = type == PGT_L1 ? pv_adjust_entry(t[i]) : pv_adjust_upper_entry(t[i]);
         if (pv_get_entry_refs(t[i], type, d)) {
             /* Undo what this table took so far; the frame stays untyped. */
             while (i-- > 0)
@@ -178,8 +232,10 @@ static void devalidate_table(struct page_info *pg, uint64_t type)
 
 static int validate(struct page_info *pg, uint64_t type)
 {
-    if (type == PGT_SEG_DESC)
-        return 0;       /* descriptor pages: checked entry by entry when loaded (later) */
+    if (type == PGT_SEG_DESC) {
+        /* GDT/LDT pages: every descriptor checked (and DPLs fixed up) in place. */
+        return desc_check_page(mfn_to_virt(page_to_mfn(pg))) == DESCS_PER_PAGE ? 0 : -1;
+    }
     return validate_table(pg, type);
 }
 
@@ -203,8 +259,10 @@ void pv_mm_init(void)
     page_type_ops = &pv_page_type_ops;
 }
 
-/* Writable page-table emulation arrives with arch/x86/pv/ptwr.c. */
+/* LDT pages mapped on demand, then writable page-table emulation (arch/x86/pv/ptwr.c). */
 bool pv_handle_page_fault(struct vcpu *v, struct cpu_user_regs *regs, uint64_t addr)
 {
+    if (pv_ldt_fault(v, regs, addr))
+        return true;
     return pv_ptwr_fault(v, regs, addr);
 }

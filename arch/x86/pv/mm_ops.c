@@ -16,6 +16,7 @@
 #include <mica/guest_access.h>
 #include <mica/mm.h>
 #include <mica/pv.h>
+#include <mica/pv_desc.h>
 #include <mica/pv_mm.h>
 #include <mica/string.h>
 
@@ -33,7 +34,7 @@ int pv_update_entry(struct domain *d, uint64_t *slot, uint64_t type, unsigned id
         return -XEN_EINVAL;     /* Mica's slots are not the guest's to change */
     if (preserve_ad)
         val |= old & (_PAGE_ACCESSED | _PAGE_DIRTY);
-    val = pv_adjust_entry(val);
+    val = type == PGT_L1 ? pv_adjust_entry(val) : pv_adjust_upper_entry(val);
 
     /* New references first, old ones after: correct even for the same frame. */
     int rc = pv_get_entry_refs(val, type, d);
@@ -144,8 +145,9 @@ long do_mmu_update(guest_ptr_t reqs, unsigned int count, guest_ptr_t done, unsig
     return rc;
 }
 
-/* Walk the current guest page tables to the L1 entry mapping va. */
-static uint64_t *guest_l1e_slot(struct vcpu *v, uint64_t va, struct page_info **l1pg)
+/* Walk the current guest page tables to the L1 entry mapping va (also
+ * used by the grant-table PTE ops, arch/x86/pv/grant_table.c). */
+uint64_t *guest_l1e_slot(struct vcpu *v, uint64_t va, struct page_info **l1pg)
 {
     mfn_t table = v->pv.kernel_mode ? v->pv.guest_table : v->pv.guest_table_user;
     for (unsigned shift = 39; shift > 12; shift -= 9) {
@@ -319,10 +321,10 @@ static int do_one_mmuext(struct vcpu *v, struct domain *d, const struct mmuext_o
         __asm__ volatile("wbinvd" ::: "memory");
         return 0;
     case MMUEXT_SET_LDT:
-        /* No LDT support yet: only "no LDT" is accepted. */
-        if (op->arg2.nr_ents != 0)
-            return -XEN_EINVAL;
-        return 0;
+        /* Only for the caller's own vCPU (arch/x86/pv/desc_tables.c). */
+        if (d != v->domain)
+            return -XEN_EPERM;
+        return pv_set_ldt(v, op->arg1.linear_addr, op->arg2.nr_ents);
     case MMUEXT_CLEAR_PAGE:
         if (writable_frame(d, op->arg1.mfn, &pg))
             return -XEN_EINVAL;

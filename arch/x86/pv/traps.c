@@ -31,6 +31,7 @@
 #include <mica/hypercall.h>
 #include <mica/mm.h>
 #include <mica/pv.h>
+#include <mica/pv_desc.h>
 #include <mica/string.h>
 #include <mica/time.h>
 
@@ -213,6 +214,12 @@ void pv_do_guest_trap(struct cpu_user_regs *regs)
         return;
     case 8: case 10: case 11: case 12: case 17:
         pv_inject_exception(v, vec, (int)regs->error_code);
+        return;
+    case 1:     /* DR6 bookkeeping first (arch/x86/pv/debugreg.c) */
+        pv_debug_trap(v, regs);
+        return;
+    case 7:     /* the virtual CR0.TS (arch/x86/pv/fpu.c) */
+        pv_nm_trap(v, regs);
         return;
     case 2: case 18:
         /* NMI and #MC from guest context: not virtualised yet. */
@@ -466,24 +473,26 @@ long do_set_segment_base(unsigned int which, unsigned long base)
     case SEGBASE_GS_USER_SEL: {
         /*
          * Load the user GS selector: swap to the user GS, load it (which
-         * zeroes the base for a null selector), swap back. A bad selector
-         * faults; the fixup loads the null selector instead, as Xen does.
+         * zeroes the base for a null selector), swap back. Non-null
+         * selectors get RPL 3. A bad selector faults; the fixup loads the
+         * null selector and the call still succeeds, as on Xen (Linux
+         * BUG()s if it fails; callers that care re-read %gs).
          */
         uint16_t sel = (uint16_t)base;
-        int rc = 0;
+        if (sel > 3)
+            sel |= 3;
         __asm__ volatile("swapgs\n"
-                         "1: movw %w1, %%gs\n"
+                         "1: movw %w0, %%gs\n"
                          "2: swapgs\n"
                          ".pushsection .fixup, \"ax\"\n"
-                         "3: xorl %k1, %k1\n"
-                         "   movl $-22, %0\n"
-                         "   movw %w1, %%gs\n"
+                         "3: xorl %k0, %k0\n"
+                         "   movw %w0, %%gs\n"
                          "   jmp 2b\n"
                          ".popsection\n"
                          _ASM_EXTABLE(1b, 3b)
-                         : "+r"(rc), "+r"(sel));
+                         : "+r"(sel));
         v->pv.gs_base_user = rdmsr(MSR_SHADOW_GS);
-        return rc;
+        return 0;
     }
     default:
         return -XEN_EINVAL;
@@ -521,6 +530,7 @@ void __noreturn pv_start_vcpu(struct vcpu *v)
     update_vcpu_time(&v->vcpu_info->time);
     update_wallclock(v->domain->shared_info);
     load_guest_cr3(v);
+    pv_load_desc_tables(v);     /* its GDT/LDT, before any of its selectors is loaded */
     __asm__ volatile("mov %0, %%ds; mov %0, %%es; mov %0, %%fs; mov %0, %%gs" :: "r"(0));
     wrmsr(MSR_FS_BASE, v->pv.fs_base);
     wrmsr(MSR_GS_BASE, v->pv.gs_base_kernel);
@@ -528,4 +538,14 @@ void __noreturn pv_start_vcpu(struct vcpu *v)
     struct cpu_user_regs *frame = guest_cpu_user_regs();
     *frame = v->user_regs;
     start_guest(frame);
+}
+
+/* The exit IRETQ faulted on the guest's frame (see entry.S): the guest dies, Mica lives. */
+void __noreturn pv_iret_fault(const uint64_t *frame)
+{
+    console_force_unlock();
+    console_force("d%u: cannot return to the guest: rip %016lx cs %04lx rflags %016lx rsp %016lx ss %04lx\n",
+                  current->domain->domain_id, frame[0], frame[1] & 0xffff, frame[2], frame[3],
+                  frame[4] & 0xffff);
+    domain_crash(current->domain, "bad selector or address in its return frame");
 }

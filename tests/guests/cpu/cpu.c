@@ -6,6 +6,7 @@
  */
 #include "../lib/guest.h"
 #include <public/physdev.h>
+#include <public/version.h>
 
 const char test_title[] = "cpu: cpuid, msr, iopl, debug registers, fpu_taskswitch";
 
@@ -110,6 +111,35 @@ static void test_msr(void)
     CHECK(ex == EXINFO(X86_EXC_GP, 0), "rdmsr LSTAR: %#lx", ex);
     ex = wrmsr_safe(0xc0000082, 0);
     CHECK(ex == EXINFO(X86_EXC_GP, 0), "wrmsr LSTAR: %#lx", ex);
+    /* PAT reads Xen's fixed value (WB WT UC- UC WC WP WB WT); the guest cannot change it. */
+    ex = rdmsr_safe(0x277, &v);
+    CHECK(!ex && v == 0x0000050100070406UL, "PAT: ex %#lx val %#lx", ex, v);
+    ex = wrmsr_safe(0x277, 0x0007040600070406UL);
+    CHECK(ex == EXINFO(X86_EXC_GP, 0), "wrmsr PAT: %#lx", ex);
+    /* EFER: writing back the value read is allowed (Linux does), changing it is #GP. */
+    ex = rdmsr_safe(0xc0000080, &v);
+    CHECK(!ex && !wrmsr_safe(0xc0000080, v), "wrmsr EFER unchanged faulted");
+    ex = wrmsr_safe(0xc0000080, v & ~0x800UL);
+    CHECK(ex == EXINFO(X86_EXC_GP, 0), "wrmsr EFER without NXE: %#lx", ex);
+    /* Non-canonical segment bases are #GP, not a crash of the hypervisor. */
+    ex = wrmsr_safe(0xc0000100, 0x8000000000000000UL);
+    CHECK(ex == EXINFO(X86_EXC_GP, 0), "wrmsr FS_BASE non-canonical: %#lx", ex);
+    ex = wrmsr_safe(0xc0000102, 0x0000800000000000UL);
+    CHECK(ex == EXINFO(X86_EXC_GP, 0), "wrmsr SHADOW_GS non-canonical: %#lx", ex);
+    /* The TSC and APIC_BASE are read-only for a PV guest. */
+    ex = wrmsr_safe(0x10, 0);
+    CHECK(ex == EXINFO(X86_EXC_GP, 0), "wrmsr TSC: %#lx", ex);
+    ex = wrmsr_safe(0x1b, 0xfee00900UL);
+    CHECK(ex == EXINFO(X86_EXC_GP, 0), "wrmsr APIC_BASE: %#lx", ex);
+    /* APIC_BASE: enabled at the default address, BSP on vCPU 0 (Linux reads it). */
+    ex = rdmsr_safe(0x1b, &v);
+    CHECK(!ex && v == 0xfee00900UL, "rdmsr APIC_BASE: ex %#lx val %#lx", ex, v);
+    /* No CPUID faulting for a PV dom0: PLATFORM_INFO reads 0, enabling it is #GP. */
+    ex = rdmsr_safe(0xce, &v);
+    CHECK(!ex && v == 0, "rdmsr PLATFORM_INFO: ex %#lx val %#lx", ex, v);
+    ex = wrmsr_safe(0x140, 1);
+    CHECK(ex == EXINFO(X86_EXC_GP, 0), "wrmsr MISC_FEATURES_ENABLES=1: %#lx", ex);
+    CHECK(!wrmsr_safe(0x140, 0), "wrmsr MISC_FEATURES_ENABLES=0 faulted");
     /* MSRs nobody knows: #GP on read and write. */
     ex = rdmsr_safe(0x12345678, &v);
     CHECK(ex == EXINFO(X86_EXC_GP, 0), "rdmsr unknown: %#lx", ex);
@@ -149,6 +179,21 @@ static void test_io(void)
     /* A port Xen keeps (its own COM1) reads as all ones instead of reaching the device. */
     ex = inb_safe(0x3f8 + 5, &val);
     CHECK(ex == 0 && val == 0xff, "inb COM1 LSR: ex %#lx val %#x", ex, val);
+    /* Other encodings: imm8 and dx, byte/word/dword, IN and OUT. */
+    {
+        unsigned long e = 0;
+        uint32_t a = 0x12345678;
+        __asm__ volatile("1: outb %%al, $0x80; 2:" _ASM_EXTABLE(1b, 2b) : "+a"(e) :: "memory");
+        CHECK(e == 0, "outb imm8: %#lx", e);
+        __asm__ volatile("1: inw %%dx, %%ax; 2:" _ASM_EXTABLE(1b, 2b) : "+a"(a) : "d"(0x3f8 + 5) : "memory");
+        CHECK(a == 0x1234ffff, "inw COM1 LSR: %#x (upper half of eax kept)", a);
+        a = 0x12345678;
+        __asm__ volatile("1: inl %%dx, %%eax; 2:" _ASM_EXTABLE(1b, 2b) : "+a"(a) : "d"(0x3f8 + 4) : "memory");
+        CHECK(a == 0xffffffff, "inl COM1 MCR..: %#x", a);
+        a = 0x12345600;
+        __asm__ volatile("1: inb $0x80, %%al; 2:" _ASM_EXTABLE(1b, 2b) : "+a"(a) :: "memory");
+        CHECK((a & ~0xffu) == 0x12345600, "inb imm8 changed more than al: %#x", a);
+    }
     iopl.iopl = 0;
     CHECK_RC(HC2(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl, &iopl), 0);
     ex = inb_safe(0x80, &val);
@@ -156,6 +201,13 @@ static void test_io(void)
     iopl.iopl = 4;
     CHECK_RC(HC2(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl, &iopl), -XEN_EINVAL);
     CHECK_RC(HC2(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl, BAD_VA), -XEN_EFAULT);
+    CHECK_RC(HC2(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl, NONCANON_VA), -XEN_EFAULT);
+    CHECK_RC(HC2(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl, HYPERVISOR_VIRT_START), -XEN_EFAULT);
+    /* Still #GP: the failed calls changed nothing. */
+    ex = inb_safe(0x80, &val);
+    CHECK(ex == EXINFO(X86_EXC_GP, 0), "inb 0x80 after failed set_iopl: %#lx", ex);
+    /* A command nobody implements. */
+    CHECK_RC(HC2(__HYPERVISOR_physdev_op, 0x7fff, &iopl), -XEN_ENOSYS);
 }
 
 static void test_debugreg(void)
@@ -179,8 +231,57 @@ static void test_debugreg(void)
     CHECK_RC(HC1(__HYPERVISOR_get_debugreg, 7), 0x401);
     CHECK_RC(HC2(__HYPERVISOR_set_debugreg, 7, 1UL << 13), -XEN_EPERM);
     CHECK_RC(HC2(__HYPERVISOR_set_debugreg, 7, 1UL << 40), -XEN_EINVAL);
+    /* An I/O breakpoint (R/W = 10b) needs CR4.DE, which a PV vCPU starts without. */
+    CHECK_RC(HC2(__HYPERVISOR_set_debugreg, 7, 0x1 | (2UL << 16)), -XEN_EPERM);
+    /* Disabled, the same R/W field is just stored. */
+    CHECK_RC(HC2(__HYPERVISOR_set_debugreg, 7, 2UL << 16), 0);
+    CHECK_RC(HC1(__HYPERVISOR_get_debugreg, 7), 0x20400);
+    /* Reserved DR7 bits 11, 12, 14, 15 read as 0. */
+    CHECK_RC(HC2(__HYPERVISOR_set_debugreg, 7, 0xd800), 0);
+    CHECK_RC(HC1(__HYPERVISOR_get_debugreg, 7), 0x400);
+    CHECK_RC(HC2(__HYPERVISOR_set_debugreg, 7, 0), 0);
+    /* DR6: upper half reserved; bit 12 reads 0, the reserved-one bits 1. */
+    CHECK_RC(HC2(__HYPERVISOR_set_debugreg, 6, 1UL << 32), -XEN_EINVAL);
+    CHECK_RC(HC2(__HYPERVISOR_set_debugreg, 6, 0x1001), 0);
+    CHECK_RC(HC1(__HYPERVISOR_get_debugreg, 6), 0xffff0ff1);
+    /* Without CR4.DE, DR4 and DR5 are DR6 and DR7. */
+    CHECK_RC(HC1(__HYPERVISOR_get_debugreg, 4), 0xffff0ff1);
+    CHECK_RC(HC1(__HYPERVISOR_get_debugreg, 5), 0x400);
+    CHECK_RC(HC2(__HYPERVISOR_set_debugreg, 6, 0), 0);
+    CHECK_RC(HC1(__HYPERVISOR_get_debugreg, 6), 0xffff0ff0);
+    /* Negative and large register numbers. */
+    CHECK_RC(HC2(__HYPERVISOR_set_debugreg, -1, 0), -XEN_ENODEV);
+    CHECK_RC(HC1(__HYPERVISOR_get_debugreg, -1), -XEN_ENODEV);
+    CHECK_RC(HC1(__HYPERVISOR_get_debugreg, 1000), -XEN_ENODEV);
+    /* Above Xen's range is the guest's again (its kernel lives there). */
+    CHECK_RC(HC2(__HYPERVISOR_set_debugreg, 2, HYPERVISOR_VIRT_END), 0);
+    CHECK_RC(HC2(__HYPERVISOR_set_debugreg, 2, HYPERVISOR_VIRT_END - 1), -XEN_EPERM);
+    CHECK_RC(HC2(__HYPERVISOR_set_debugreg, 2, 0), 0);
+
+    /*
+     * A live data breakpoint: DR0 on a guest variable, L0, R/W = 01 (write),
+     * LEN = 1 byte. The store traps with #DB after it completes; DR6 shows
+     * B0. A hypercall reading that memory must not be disturbed by it.
+     */
+    static volatile char watched[16];
+    unsigned long e = 0;
+    CHECK_RC(HC2(__HYPERVISOR_set_debugreg, 0, (unsigned long)&watched[0]), 0);
+    CHECK_RC(HC2(__HYPERVISOR_set_debugreg, 7, 0x1 | (1UL << 16)), 0);
+    __asm__ volatile("movb $1, (%1); 2:" _ASM_EXTABLE(2b, 2b) : "+a"(e) : "r"(&watched[0]) : "memory");
+    CHECK(e == EXINFO(X86_EXC_DB, 0), "write to watched byte: %#lx", e);
+    long dr6 = HC1(__HYPERVISOR_get_debugreg, 6);
+    CHECK((dr6 & 0xf) == 1, "DR6 after the data breakpoint: %#lx", dr6);
+    CHECK_RC(HC2(__HYPERVISOR_set_debugreg, 6, 0), 0);
+    /*
+     * The hypervisor writing the watched byte for the guest (extraversion
+     * into the buffer) hits the breakpoint inside the hypervisor: the
+     * hypercall completes and the guest gets no #DB (an unexpected #DB
+     * would end this test).
+     */
+    CHECK_RC(HC2(__HYPERVISOR_xen_version, XENVER_extraversion, (void *)watched), 0);
     CHECK_RC(HC2(__HYPERVISOR_set_debugreg, 7, 0), 0);
     CHECK_RC(HC2(__HYPERVISOR_set_debugreg, 0, 0), 0);
+    CHECK(watched[0] != 1, "extraversion not written");
 }
 
 static void test_fpu(void)
@@ -203,6 +304,16 @@ static void test_fpu(void)
     CHECK_RC(HC1(__HYPERVISOR_fpu_taskswitch, 1), 0);
     CHECK_RC(HC1(__HYPERVISOR_fpu_taskswitch, 0), 0);
     CHECK(FNOP() == 0, "fnop after fpu_taskswitch(0) faulted");
+    /* SSE is usable (CR4.OSFXSR), and TS covers it too. */
+#define XORPS() ({ unsigned long e_ = 0; __asm__ volatile("1: xorps %%xmm0, %%xmm0; 2:" _ASM_EXTABLE(1b, 2b) : "+a"(e_) :: "memory"); e_; })
+    CHECK(XORPS() == 0, "xorps faulted with TS clear");
+    CHECK_RC(HC1(__HYPERVISOR_fpu_taskswitch, 1), 0);
+    ex = XORPS();
+    CHECK(ex == EXINFO(X86_EXC_NM, 0), "xorps with TS set: %#lx", ex);
+    CHECK(XORPS() == 0, "xorps after #NM faulted");
+    /* Any non-zero argument sets TS. */
+    CHECK_RC(HC1(__HYPERVISOR_fpu_taskswitch, 2), 0);
+    CHECK(FNOP() == EXINFO(X86_EXC_NM, 0), "fnop after fpu_taskswitch(2)");
 }
 
 void test_main(void)

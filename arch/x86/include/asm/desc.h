@@ -34,4 +34,10 @@ static inline struct cpu_info *get_cpu_info(void)
 /* Set up GDT, TSS and IDT of the boot CPU; stack is its stack block. */
 void cpu_desc_init(unsigned int cpu, void *stack);
 
+/* This CPU's page of Mica's reserved GDT entries (entry HV_FIRST_RESERVED_GDT_ENTRY first). */
+uint64_t *cpu_reserved_gdt_page(void);
+/* LGDT at base with the full limit (guest entries + Mica's); or this CPU's own GDT. */
+void load_gdt(uint64_t base);
+void load_cpu_gdt(void);
+
 #endif
