@@ -345,6 +345,21 @@ static int cache_flush_one(struct domain *d, const struct gnt_cache_flush *op)
 #define BATCHED_STATUS(type, corefn) \
     BATCHED(type, corefn, offsetof(type, status), sizeof(((type *)0)->status))
 
+/*
+ * The OUT half of setup_table and get_status_frames: on success the frame
+ * numbers go to the guest's list (a list it cannot take is
+ * GNTST_bad_virt_addr, as Xen), then the status to *status_ptr.
+ */
+static long put_frame_list(guest_ptr_t status_ptr, int16_t status, guest_ptr_t list,
+                           const uint64_t *frames, uint32_t nr)
+{
+    if (status == GNTST_okay)
+        for (uint32_t i = 0; i < nr; i++)
+            if (copy_to_guest(list + i * sizeof(uint64_t), &frames[i], sizeof(uint64_t)))
+                status = GNTST_bad_virt_addr;
+    return copy_to_guest(status_ptr, &status, sizeof(status)) ? -XEN_EFAULT : 0;
+}
+
 static long setup_table(struct gnttab *gt, guest_ptr_t uop, unsigned int count)
 {
     struct gnttab_setup_table op;
@@ -360,14 +375,8 @@ static long setup_table(struct gnttab *gt, guest_ptr_t uop, unsigned int count)
     /* The core refuses more than the table's maximum before it writes
      * frames[], and no table has more than GNTTAB_MAX_FRAMES. */
     op.status = gnttab_setup_table(gt, op.dom, op.nr_frames, frames);
-    if (op.status == GNTST_okay)
-        for (uint32_t i = 0; i < op.nr_frames; i++)
-            if (copy_to_guest(list + i * sizeof(uint64_t), &frames[i], sizeof(uint64_t)))
-                op.status = GNTST_bad_virt_addr;
-    if (copy_to_guest(uop + offsetof(struct gnttab_setup_table, status), &op.status,
-                      sizeof(op.status)))
-        return -XEN_EFAULT;
-    return 0;
+    return put_frame_list(uop + offsetof(struct gnttab_setup_table, status), op.status, list,
+                          frames, op.nr_frames);
 }
 
 static long get_status_frames(struct gnttab *gt, guest_ptr_t uop, unsigned int count)
@@ -385,14 +394,8 @@ static long get_status_frames(struct gnttab *gt, guest_ptr_t uop, unsigned int c
         return -XEN_EFAULT;
     /* The core refuses nr_frames beyond the table's status frames first. */
     op.status = gnttab_get_status_frames(gt, op.dom, op.nr_frames, frames);
-    if (op.status == GNTST_okay)
-        for (uint32_t i = 0; i < op.nr_frames; i++)
-            if (copy_to_guest(list + i * sizeof(uint64_t), &frames[i], sizeof(uint64_t)))
-                op.status = GNTST_bad_virt_addr;
-    if (copy_to_guest(uop + offsetof(struct gnttab_get_status_frames, status), &op.status,
-                      sizeof(op.status)))
-        return -XEN_EFAULT;
-    return 0;
+    return put_frame_list(uop + offsetof(struct gnttab_get_status_frames, status), op.status,
+                          list, frames, op.nr_frames);
 }
 
 static void swap_batch(struct gnttab *gt, struct gnttab_swap_grant_ref *ops, unsigned int n)

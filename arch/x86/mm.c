@@ -302,14 +302,8 @@ paddr_t virt_to_maddr(const void *p)
 
 void *alloc_pages(unsigned order)
 {
-    unsigned long flags = spin_lock_irqsave(&heap_lock);
-    mfn_t mfn = heap_alloc(&heap, order);
-    spin_unlock_irqrestore(&heap_lock, flags);
-    if (mfn == INVALID_MFN)
-        return NULL;
-    for (mfn_t i = 0; i < (1ULL << order); i++)
-        page_assign(&frame_table[mfn + i], OWNER_HYPERVISOR);
-    return mfn_to_virt(mfn);
+    struct page_info *pg = alloc_domain_pages(OWNER_HYPERVISOR, order);
+    return pg ? mfn_to_virt(page_to_mfn(pg)) : NULL;
 }
 
 void free_frames(mfn_t mfn, unsigned order)
