@@ -94,25 +94,31 @@ trap_common:
 restore_and_iret:
     RESTORE_GPRS
     add     $8, %rsp                /* error code + vector */
-.Liret:
+    .globl exit_iretq
+exit_iretq:
     iretq
 
     /*
      * Only a return to a guest can fault here: a guest frame with a bad CS,
-     * SS or RIP (the iret hypercall lets the guest choose them). The fault
-     * is the guest's, so it costs the guest domain, never Mica: %rsp still
-     * points at the frame IRETQ refused.
+     * SS or RIP (the iret hypercall lets the guest choose them). As on Xen,
+     * the fault is the guest's own exception, raised at the frame it asked
+     * for: do_trap() noted which one, %rsp is back at the refused frame's
+     * RIP and the general registers are the guest's again, so the frame is
+     * rebuilt in place and handed to pv_iret_fault(), which queues the
+     * exception for the guest's handler (or kills a domain without one).
      */
     .pushsection .fixup, "ax", @progbits
 .Liret_fault:
+    sub     $8, %rsp                /* error code + vector, filled in by C */
+    SAVE_GPRS
     mov     %rsp, %rdi
-    and     $~0xf, %rsp
-    call    pv_iret_fault           /* does not return */
-    ud2
+    xor     %ebp, %ebp
+    call    pv_iret_fault
+    jmp     exit_to_guest
     .popsection
     .pushsection .ex_table, "a"
     .balign 4
-    .long   .Liret - .
+    .long   exit_iretq - .
     .long   .Liret_fault - .
     .popsection
 

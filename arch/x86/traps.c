@@ -166,6 +166,10 @@ void do_trap(struct cpu_user_regs *r)
     if (regs_from_hypervisor(r)) {
         uint64_t fixup = search_extable(r->rip);
         if (fixup && vec != 8 && vec != 2 && vec != 18) {
+            extern char exit_iretq[];
+            /* The guest's refused frame: its fixup needs to know which exception. */
+            if (r->rip == (uint64_t)exit_iretq)
+                get_cpu_info()->iret_fault = vec | ((uint64_t)r->error_code << 32);
             r->rip = fixup;
             return;
         }

@@ -42,6 +42,8 @@ struct pv_vcpu {
     uint64_t dr[4], dr6, dr7;
     bool fpu_ts;                        /* virtual CR0.TS (arch/x86/pv/fpu.c) */
     uint64_t xcr0;                      /* guest's XCR0, 0 = never set (fpu.c) */
+    uint64_t cr2;                       /* virtual CR2 (ctrlreg.c, traps.c) */
+    uint64_t cr4;                       /* guest-controlled CR4 bits (ctrlreg.c) */
     bool kernel_mode;                   /* guest kernel (true) or guest user */
     mfn_t guest_table;                  /* kernel-mode L4 frame */
     mfn_t guest_table_user;             /* user-mode L4 frame, or INVALID_MFN */

@@ -18,6 +18,9 @@ void pv_cpu_init(unsigned int cpu);
 void pv_toggle_guest_mode(struct vcpu *v);
 void pv_do_guest_trap(struct cpu_user_regs *regs);
 void pv_int80(struct cpu_user_regs *regs);
+/* The exit IRETQ refused the guest's frame (arch/x86/entry.S): the CPU's
+ * exception goes to the guest, or the domain dies. regs is that frame. */
+void pv_iret_fault(struct cpu_user_regs *regs);
 void pv_inject_exception(struct vcpu *v, unsigned vector, int error_code);
 void pv_inject_page_fault(struct vcpu *v, uint64_t addr, uint32_t error_code);
 /* Enter the guest for the first time on this CPU (does not return). */
@@ -27,6 +30,14 @@ void __noreturn pv_start_vcpu(struct vcpu *v);
 bool pv_emulate_privileged_op(struct vcpu *v, struct cpu_user_regs *regs);
 bool pv_emulate_forced_op(struct vcpu *v, struct cpu_user_regs *regs);
 void pv_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
+
+/* Control registers (arch/x86/pv/ctrlreg.c): MOV CRn; false means #GP(0). */
+bool pv_read_cr(struct vcpu *v, unsigned int cr, uint64_t *val);
+bool pv_write_cr(struct vcpu *v, unsigned int cr, uint64_t val);
+/* The CR4 the guest sees (its own bits and the visible hardware ones). */
+uint64_t pv_guest_cr4(const struct vcpu *v);
+/* The vCPU's CR2, and vcpu_info's copy of it (arch/x86/pv/traps.c). */
+void pv_set_cr2(struct vcpu *v, uint64_t cr2);
 
 /* Port I/O (arch/x86/pv/ioport.c): IN/OUT/INS/OUTS at rip; true when handled. */
 bool pv_emulate_io(struct vcpu *v, struct cpu_user_regs *regs, const uint8_t *insn, unsigned int len);
@@ -42,6 +53,7 @@ void pv_fpu_cpu_init(void);
 void pv_fpu_load(const struct vcpu *v);
 void pv_nm_trap(struct vcpu *v, struct cpu_user_regs *regs);        /* #NM from the guest */
 void pv_emulate_clts(struct vcpu *v);
+long do_fpu_taskswitch(int set);        /* the hypercall; MOV to CR0 shares it */
 bool pv_emulate_xsetbv(struct vcpu *v, uint32_t index, uint64_t val);
 
 /* PV MMU (arch/x86/pv/mm.c). */

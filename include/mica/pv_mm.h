@@ -30,6 +30,9 @@ uint64_t *guest_l1e_slot(struct vcpu *v, uint64_t va, struct page_info **l1pg);
  */
 int pv_update_entry(struct domain *d, uint64_t *slot, uint64_t type, unsigned idx,
                     uint64_t val, bool preserve_ad, bool *flush);
+/* Switch v's kernel (or user) base pointer to the L4 at mfn, as
+ * MMUEXT_NEW_(USER_)BASEPTR (also MOV to CR3); 0 or -XEN_EINVAL. */
+int new_baseptr(struct vcpu *v, mfn_t mfn, bool user);
 /* Writable page-table emulation; true when the fault was a PTE write handled. */
 bool pv_ptwr_fault(struct vcpu *v, struct cpu_user_regs *regs, uint64_t addr);
 

@@ -152,8 +152,10 @@ def summarise(runs, names):
                     errs.append("skipped:" + str(row["skipped"]))
             # Noise on this machine only ever adds time (a busy host slows
             # whole runs down), so the table takes the best run's median.
+            # For a throughput row (better=higher) the best run is the fastest.
+            best = max if s["better"] == "higher" else min
             s[hv] = {"medians": meds, "mins": mins, "errors": errs,
-                     "median": min(meds) if meds else None,
+                     "median": best(meds) if meds else None,
                      "median_of_medians": med(meds),
                      "min": min(mins) if mins else None}
         m, x = s["mica"]["median"], s["xen"]["median"]

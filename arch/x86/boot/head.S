@@ -125,7 +125,7 @@ start32:
 2:  wrmsr
 
     mov     %cr0, %eax
-    or      $0x80010023, %eax       /* PG | WP | NE | MP | PE */
+    or      $0x80050023, %eax       /* PG | AM | WP | NE | MP | PE (AM: as Xen, guests may use EFLAGS.AC) */
     and     $~0x60000000, %eax      /* caches on: clear CD and NW */
     mov     %eax, %cr0
 

@@ -19,9 +19,9 @@
  *   DR7    upper 32 bits set: -EINVAL; bit 10 forced to 1, bits 11, 12, 14,
  *          15 forced to 0; GD (bit 13) -EPERM; an enabled I/O breakpoint
  *          (R/W = 10b) needs the guest's CR4.DE: -EPERM without it.
- *   DR4/5  alias DR6/7 while the guest's CR4.DE is clear (it always is:
- *          Mica does not emulate MOV to CR4 yet, and a PV vCPU starts with
- *          DE clear); with DE set they would be -ENODEV.
+ *   DR4/5  alias DR6/7 while the guest's CR4.DE is clear (a PV vCPU
+ *          starts with DE clear; MOV to CR4 sets it); with DE set they are
+ *          -ENODEV.
  *   other  -ENODEV.
  *
  * #DB from the guest: the hardware DR6 is folded into the guest's copy (bits
@@ -44,11 +44,10 @@
 #define DR7_ACTIVE_MASK      0xffUL            /* L0-3 / G0-3 */
 #define DR7_RW_IO            2u
 
-/* The guest's virtual CR4.DE: see the header (no MOV-to-CR4 emulation yet). */
+/* The guest's virtual CR4.DE (MOV to CR4, arch/x86/pv/ctrlreg.c). */
 static bool guest_cr4_de(const struct vcpu *v)
 {
-    (void)v;
-    return false;
+    return pv_guest_cr4(v) & (1UL << 3);
 }
 
 #define DEFINE_DR(n) \

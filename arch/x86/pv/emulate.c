@@ -7,8 +7,9 @@
  *
  * CPUID policy: the hardware's answers, with the hypervisor bit set
  * (leaf 1 ECX[31]) and what a PV guest cannot use hidden (VMX, SVM,
- * monitor/mwait, x2APIC, PCID, OSXSAVE-dependent bits are left to the
- * hardware); the Xen leaves 0x40000000-0x40000002 advertise "XenVMMXenVMM"
+ * monitor/mwait, x2APIC, PCID; leaf 1's OSXSAVE shows the guest's own
+ * virtual CR4.OSXSAVE, as on Xen; other OSXSAVE-dependent bits are left to
+ * the hardware); the Xen leaves 0x40000000-0x40000002 advertise "XenVMMXenVMM"
  * and version 4.17.
  *
  * MSR policy (RDMSR/WRMSR from the guest kernel; Xen 4.17's for a 64-bit PV
@@ -39,7 +40,11 @@
  *
  * Other instructions from the guest kernel: WBINVD (done for the privileged
  * domain, ignored otherwise), CLTS (clears the virtual CR0.TS,
- * arch/x86/pv/fpu.c), XSETBV (checked, fpu.c); port I/O from kernel or user
+ * arch/x86/pv/fpu.c), MOV to/from CR0, CR2, CR3, CR4 (arch/x86/pv/ctrlreg.c),
+ * XSETBV (#UD without the guest's CR4.OSXSAVE, else checked in fpu.c). HLT
+ * is not emulated: Xen 4.17 gives the guest kernel #GP(0) for it (its
+ * emulator's validate hook does not list HLT), so Mica does too; a PV
+ * kernel idles with SCHEDOP_block. Port I/O from kernel or user
  * per the virtual IOPL (arch/x86/pv/ioport.c). An emulated instruction
  * with EFLAGS.TF set ends in a single-step #DB, as if it had run natively.
  */
@@ -57,7 +62,6 @@
 
 void pv_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[4])
 {
-    (void)v;
     if (leaf >= XEN_CPUID_BASE && leaf < XEN_CPUID_BASE + 0x100) {
         memset(out, 0, 16);
         switch (leaf - XEN_CPUID_BASE) {
@@ -82,6 +86,10 @@ void pv_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[4])
     if (leaf == 1) {
         out[2] &= ~((1u << 5) | (1u << 3) | (1u << 21) | (1u << 17));  /* VMX, MONITOR, x2APIC, PCID */
         out[2] |= 1u << 31;                                           /* running on a hypervisor */
+        /* OSXSAVE mirrors the guest's own CR4.OSXSAVE (arch/x86/pv/ctrlreg.c), as on Xen. */
+        out[2] &= ~(1u << 27);
+        if (v && (pv_guest_cr4(v) & X86_CR4_OSXSAVE))
+            out[2] |= 1u << 27;
     } else if (leaf == 0x80000001) {
         out[2] &= ~(1u << 2);                                         /* SVM */
     }
@@ -244,43 +252,79 @@ static void insn_done(struct vcpu *v, struct cpu_user_regs *regs)
     }
 }
 
-/* Kernel-only instructions after the prefix-free opcode bytes. */
+/*
+ * MOV to/from CRn: 0f 20 /r reads, 0f 22 /r writes; the ModRM byte always
+ * names a register (mod is ignored), reg the control register and rm the
+ * general register, each extended by REX.R / REX.B. Returns false for #GP.
+ */
+static bool emulate_mov_cr(struct vcpu *v, struct cpu_user_regs *regs, bool write,
+                           uint8_t modrm, unsigned int rex)
+{
+    unsigned int cr = ((modrm >> 3) & 7) | ((rex & 4) << 1);
+    uint64_t *gpr = regs_gpr(regs, (modrm & 7) | ((rex & 1) << 3));
+
+    if (write)
+        return pv_write_cr(v, cr, *gpr);
+    return pv_read_cr(v, cr, gpr);
+}
+
+/*
+ * Kernel-only instructions, with at most a REX prefix. Returns false for
+ * #GP(0); an instruction that raised another exception (queued) counts as
+ * handled, with rip left on it.
+ */
 static bool emulate_kernel_op(struct vcpu *v, struct cpu_user_regs *regs,
                               const uint8_t *insn, unsigned int len)
 {
+    unsigned int rex = 0, n = 2;
+
+    if (len && (insn[0] & 0xf0) == 0x40) {
+        rex = insn[0];
+        insn++;
+        len--;
+    }
     if (len < 2 || insn[0] != 0x0f)
         return false;
     switch (insn[1]) {
     case 0x32:                                      /* RDMSR */
         if (!emulate_rdmsr(v, regs))
             return false;
-        regs->rip += 2;
-        return true;
+        break;
     case 0x30:                                      /* WRMSR */
         if (!emulate_wrmsr(v, regs))
             return false;
-        regs->rip += 2;
-        return true;
+        break;
     case 0x09:                                      /* WBINVD: only dom0's matters */
         if (v->domain->is_privileged)
             __asm__ volatile("wbinvd" ::: "memory");
-        regs->rip += 2;
-        return true;
+        break;
     case 0x06:                                      /* CLTS */
         pv_emulate_clts(v);
-        regs->rip += 2;
-        return true;
+        break;
+    case 0x20:                                      /* MOV from CRn */
+    case 0x22:                                      /* MOV to CRn */
+        if (len < 3 || !emulate_mov_cr(v, regs, insn[1] == 0x22, insn[2], rex))
+            return false;
+        n = 3;
+        break;
     case 0x01:                                      /* XSETBV is 0f 01 d1 */
         if (len < 3 || insn[2] != 0xd1)
             return false;
+        /* Without the guest's own CR4.OSXSAVE it is #UD, as on a CPU (and Xen). */
+        if (!(pv_guest_cr4(v) & X86_CR4_OSXSAVE)) {
+            pv_inject_exception(v, 6, -1);
+            return true;
+        }
         if (!pv_emulate_xsetbv(v, (uint32_t)regs->rcx,
                                ((uint64_t)(uint32_t)regs->rdx << 32) | (uint32_t)regs->rax))
             return false;
-        regs->rip += 3;
-        return true;
+        n = 3;
+        break;
     default:
         return false;
     }
+    regs->rip += n + (rex ? 1 : 0);
+    return true;
 }
 
 bool pv_emulate_privileged_op(struct vcpu *v, struct cpu_user_regs *regs)

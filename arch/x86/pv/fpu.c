@@ -40,7 +40,6 @@
 #define X86_CR0_NE          (1UL << 5)
 #define X86_CR4_OSFXSR      (1UL << 9)
 #define X86_CR4_OSXMMEXCPT  (1UL << 10)
-#define X86_CR4_OSXSAVE     (1UL << 18)
 
 #define XSTATE_X87          (1ULL << 0)
 #define XSTATE_SSE          (1ULL << 1)

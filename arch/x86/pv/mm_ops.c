@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The PV MMU hypercalls: mmu_update, mmuext_op, update_va_mapping.
+ * The PV MMU hypercalls: mmu_update, mmuext_op, update_va_mapping and
+ * update_va_mapping_otherdomain.
  *
  * Every request names machine frames, so every frame is checked: it must
  * be RAM, owned by the domain the request acts on, and of the right type.
@@ -162,7 +163,13 @@ uint64_t *guest_l1e_slot(struct vcpu *v, uint64_t va, struct page_info **l1pg)
     return (uint64_t *)mfn_to_virt(table) + ((va >> 12) & 511);
 }
 
-long do_update_va_mapping(unsigned long va, uint64_t val, unsigned long flags)
+/*
+ * Replace the L1 entry mapping va in the caller's current page tables; the
+ * new entry's frame must belong to pg_owner (the caller itself, or the
+ * domain named to update_va_mapping_otherdomain).
+ */
+static long update_va_mapping(struct domain *pg_owner, unsigned long va, uint64_t val,
+                              unsigned long flags)
 {
     struct vcpu *v = current;
     struct page_info *l1pg;
@@ -177,7 +184,7 @@ long do_update_va_mapping(unsigned long va, uint64_t val, unsigned long flags)
         put_page(l1pg);
         return -XEN_EINVAL;
     }
-    int rc = pv_update_entry(v->domain, slot, PGT_L1, (unsigned)((va >> 12) & 511), val, false, &flush);
+    int rc = pv_update_entry(pg_owner, slot, PGT_L1, (unsigned)((va >> 12) & 511), val, false, &flush);
     put_page_type(l1pg);
     put_page(l1pg);
     if (rc)
@@ -197,6 +204,35 @@ long do_update_va_mapping(unsigned long va, uint64_t val, unsigned long flags)
         break;
     }
     return 0;
+}
+
+long do_update_va_mapping(unsigned long va, uint64_t val, unsigned long flags)
+{
+    return update_va_mapping(current->domain, va, val, flags);
+}
+
+/*
+ * The same, mapping a frame of domain 'domid' (the toolstack's way into a
+ * guest's memory). As Xen 4.17: DOMID_SELF is the caller, but naming the
+ * caller by its own id is -ESRCH (a "foreign" domain may not be oneself),
+ * as is an unknown domain; then only the privileged domain may install a
+ * present entry for another domain's frame (Xen's default XSM policy lets
+ * anyone clear one). Xen's pseudo-domains DOMID_IO and DOMID_XEN have no
+ * counterpart in Mica: -ESRCH.
+ */
+long do_update_va_mapping_otherdomain(unsigned long va, uint64_t val, unsigned long flags,
+                                      unsigned int domid)
+{
+    struct domain *curr = current->domain;
+    struct domain *pg_owner = curr;
+
+    if ((domid_t)domid != DOMID_SELF) {
+        if ((domid_t)domid == curr->domain_id || !(pg_owner = domain_lookup((domid_t)domid)))
+            return -XEN_ESRCH;
+        if (!curr->is_privileged && (val & _PAGE_PRESENT))
+            return -XEN_EPERM;
+    }
+    return update_va_mapping(pg_owner, va, val, flags);
 }
 
 static int pin_table(struct domain *d, mfn_t mfn, uint64_t type)
@@ -234,7 +270,7 @@ static int unpin_table(struct domain *d, mfn_t mfn)
 }
 
 /* Switch the kernel (or user) base pointer to the L4 at mfn. */
-static int new_baseptr(struct vcpu *v, mfn_t mfn, bool user)
+int new_baseptr(struct vcpu *v, mfn_t mfn, bool user)
 {
     struct domain *d = v->domain;
     mfn_t *slot = user ? &v->pv.guest_table_user : &v->pv.guest_table;

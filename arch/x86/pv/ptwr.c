@@ -46,19 +46,6 @@
 
 #define X86_EFLAGS_TF   (1UL << 8)
 
-/* Encoding order (rax rcx rdx rbx rsp rbp rsi rdi r8-r15) to the frame. */
-static uint64_t *gpr_slot(struct cpu_user_regs *r, unsigned n)
-{
-    switch (n) {
-    case 0: return &r->rax;  case 1: return &r->rcx;  case 2: return &r->rdx;
-    case 3: return &r->rbx;  case 4: return &r->rsp;  case 5: return &r->rbp;
-    case 6: return &r->rsi;  case 7: return &r->rdi;  case 8: return &r->r8;
-    case 9: return &r->r9;   case 10: return &r->r10; case 11: return &r->r11;
-    case 12: return &r->r12; case 13: return &r->r13; case 14: return &r->r14;
-    default: return &r->r15;
-    }
-}
-
 /* The kernel page tables' L1 entry for va (0 if the walk stops). */
 static uint64_t kernel_l1e(struct vcpu *v, uint64_t va)
 {
@@ -133,7 +120,7 @@ static enum outcome emulate(struct vcpu *v, struct cpu_user_regs *regs, uint64_t
 
     struct ptwr_state st;
     for (unsigned i = 0; i < 16; i++)
-        st.gpr[i] = *gpr_slot(regs, i);
+        st.gpr[i] = *regs_gpr(regs, i);
     st.rflags = regs->rflags;
     uint64_t ea = ptwr_effective_address(&insn, &st, regs->rip + insn.len);
 
@@ -177,7 +164,7 @@ static enum outcome emulate(struct vcpu *v, struct cpu_user_regs *regs, uint64_t
     }
 
     for (unsigned i = 0; i < 16; i++)
-        *gpr_slot(regs, i) = out.gpr[i];
+        *regs_gpr(regs, i) = out.gpr[i];
     regs->rflags = (regs->rflags & ~PTWR_FLAGS_MASK) | (out.rflags & PTWR_FLAGS_MASK);
     regs->rip += insn.len;
     /* Single-stepping the guest: the emulated instruction retires like a real one. */

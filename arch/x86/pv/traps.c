@@ -143,9 +143,16 @@ void pv_inject_exception(struct vcpu *v, unsigned vector, int error_code)
         tb->flags |= TBF_INTERRUPT;
 }
 
+void pv_set_cr2(struct vcpu *v, uint64_t cr2)
+{
+    /* Xen keeps both: MOV from CR2 reads the vCPU's, the guest may read vcpu_info's. */
+    v->pv.cr2 = cr2;
+    v->vcpu_info->arch.cr2 = cr2;
+}
+
 void pv_inject_page_fault(struct vcpu *v, uint64_t addr, uint32_t error_code)
 {
-    v->vcpu_info->arch.cr2 = addr;
+    pv_set_cr2(v, addr);
     pv_inject_exception(v, 14, (int)error_code);
 }
 
@@ -540,12 +547,30 @@ void __noreturn pv_start_vcpu(struct vcpu *v)
     start_guest(frame);
 }
 
-/* The exit IRETQ faulted on the guest's frame (see entry.S): the guest dies, Mica lives. */
-void __noreturn pv_iret_fault(const uint64_t *frame)
+/*
+ * The exit IRETQ faulted on the guest's frame (see entry.S). Xen 4.17 treats
+ * that fault as the guest's own exception at the frame it asked for: #GP
+ * (or #NP, #SS) with the CPU's error code goes to the guest kernel's
+ * handler, whose bounce frame shows the refused RIP and CS. The failsafe
+ * callback is not involved (Xen uses it only when reloading data segment
+ * selectors fails on a context switch, which Mica never does: it does not
+ * switch a vCPU's segment state out). Only a guest with no handler for the
+ * exception dies, and Mica says why.
+ */
+void pv_iret_fault(struct cpu_user_regs *regs)
 {
-    console_force_unlock();
-    console_force("d%u: cannot return to the guest: rip %016lx cs %04lx rflags %016lx rsp %016lx ss %04lx\n",
-                  current->domain->domain_id, frame[0], frame[1] & 0xffff, frame[2], frame[3],
-                  frame[4] & 0xffff);
-    domain_crash(current->domain, "bad selector or address in its return frame");
+    struct vcpu *v = current;
+    uint64_t info = get_cpu_info()->iret_fault;
+    unsigned int vec = info & 0xff;
+
+    regs->entry_vector = vec;
+    regs->error_code = (uint32_t)(info >> 32);
+    if (!v->pv.trap_ctxt[vec].address) {
+        console_force_unlock();
+        console_force("d%u: cannot return to the guest: rip %016lx cs %04x rflags %016lx rsp %016lx ss %04x\n",
+                      v->domain->domain_id, regs->rip, (unsigned)regs->cs & 0xffff, regs->rflags, regs->rsp,
+                      (unsigned)regs->ss & 0xffff);
+        domain_crash(v->domain, "bad selector or address in its return frame");
+    }
+    pv_do_guest_trap(regs);     /* as for any exception from the guest */
 }

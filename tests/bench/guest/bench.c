@@ -22,6 +22,9 @@
 #include "../../guests/lib/guest.h"
 #include <public/callback.h>
 #include <public/version.h>
+#include <public/event_channel.h>
+#include <public/grant_table.h>
+#include <public/io/ring.h>
 
 const char test_title[] = "bench: PV microbenchmarks";
 
@@ -367,6 +370,345 @@ static void bench_syscall_bounce_sysret(const char *name)
     syscall_bench(name, bench_syscall_sysret_entry);
 }
 
+/* ---- event channels, grant tables, rings ---- */
+
+/*
+ * A loopback event channel (alloc_unbound to DOMID_SELF, bind_interdomain)
+ * and a Linux-like 2-level upcall handler that stamps the TSC on entry,
+ * then clears upcall_pending, the selector and the pending bits it handles
+ * and calls the port's handler; like Linux it loops while upcall_pending
+ * is set again (an event raised by a handler is taken in the same upcall).
+ */
+static volatile uint64_t upcall_tsc;
+static volatile unsigned long bench_upcalls;
+static void (*port_handler[64])(void);
+static evtchn_port_t lb_a, lb_b;        /* lb_a sends to lb_b and back */
+static bool lb_ready;
+
+static void bench_upcall(struct trap_frame *f)
+{
+    (void)f;
+    upcall_tsc = tsc();
+    bench_upcalls++;
+    shared_info_t *s = shared_info();
+    vcpu_info_t *v = &s->vcpu_info[0];
+    while (v->evtchn_upcall_pending) {
+        v->evtchn_upcall_pending = 0;
+        unsigned long sel = __atomic_exchange_n(&v->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+        while (sel) {
+            unsigned w = __builtin_ctzl(sel);
+            sel &= sel - 1;
+            unsigned long bits = s->evtchn_pending[w] & ~s->evtchn_mask[w];
+            while (bits) {
+                unsigned b = __builtin_ctzl(bits);
+                bits &= bits - 1;
+                __atomic_fetch_and(&s->evtchn_pending[w], ~(1UL << b), __ATOMIC_SEQ_CST);
+                unsigned port = w * 64 + b;
+                if (port < 64 && port_handler[port])
+                    port_handler[port]();
+            }
+        }
+    }
+}
+
+static long evtchn_send(evtchn_port_t port)
+{
+    struct evtchn_send a = { .port = port };
+    return HC2(__HYPERVISOR_event_channel_op, EVTCHNOP_send, &a);
+}
+
+static bool loopback_setup(const char *name)
+{
+    if (lb_ready)
+        return true;
+    events_init();
+    event_hook = bench_upcall;
+    events_mask();
+    struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = DOMID_SELF };
+    long rc = evtchn_op(EVTCHNOP_alloc_unbound, &au);
+    if (rc)
+        { report_error(name, "alloc_unbound", rc); return false; }
+    struct evtchn_bind_interdomain bi = { .remote_dom = DOMID_SELF, .remote_port = au.port };
+    rc = evtchn_op(EVTCHNOP_bind_interdomain, &bi);
+    if (rc)
+        { report_error(name, "bind_interdomain", rc); return false; }
+    lb_b = au.port;
+    lb_a = bi.local_port;
+    if (lb_a >= 64 || lb_b >= 64)
+        { report_error(name, "port_beyond_63", (long)(lb_a > lb_b ? lb_a : lb_b)); return false; }
+    events_unmask();        /* takes bind_interdomain's event on lb_a */
+    lb_ready = true;
+    return true;
+}
+
+/* Send on a loopback port -> our upcall handler entered (the TSC it stamps). */
+static void nop_port(void) { }
+
+static void bench_evtchn_send_upcall(const char *name)
+{
+    const size_t n = 5000;
+    if (!loopback_setup(name))
+        return;
+    port_handler[lb_b] = nop_port;
+    for (size_t i = 0; i < n + 500; i++) {
+        unsigned long before = bench_upcalls;
+        uint64_t t0 = tsc();
+        long rc = evtchn_send(lb_a);
+        if (rc)
+            { report_error(name, "send", rc); return; }
+        if (bench_upcalls != before + 1)
+            { report_error(name, "upcall_count", (long)(bench_upcalls - before)); return; }
+        if (i >= 500)
+            samples[i - 500] = upcall_tsc - t0;
+    }
+    port_handler[lb_b] = NULL;
+    report(name, samples, n, NULL);
+}
+
+/*
+ * Grant table: frame 0 mapped at scratch_va(100); 16 source pages (ours,
+ * at scratch_va(101..116)) granted to ourselves as refs 10..25, 16
+ * destination pages at scratch_va(117..132), the ring page as ref 30.
+ */
+#define BG_REF_SRC 10
+#define BG_REF_RING 30
+#define BG_PAGES 16
+static grant_entry_v1_t *bg_tab;
+static unsigned long bg_src_mfn[BG_PAGES], bg_dst_mfn[BG_PAGES], bg_ring_mfn;
+static bool bg_ready;
+
+static long gnttab_op(unsigned cmd, void *arg, unsigned count)
+{
+    return HC3(__HYPERVISOR_grant_table_op, cmd, arg, count);
+}
+
+static void bg_grant(unsigned ref, unsigned long mfn)
+{
+    bg_tab[ref].domid = 0;      /* dom0 grants to itself (map refuses DOMID_SELF) */
+    bg_tab[ref].frame = (uint32_t)mfn;
+    __atomic_store_n(&bg_tab[ref].flags, (uint16_t)GTF_permit_access, __ATOMIC_SEQ_CST);
+}
+
+static bool grant_setup(const char *name)
+{
+    if (bg_ready)
+        return true;
+    scratch_init();
+    const uint64_t rw = _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY;
+    xen_pfn_t frame = 0;
+    struct gnttab_setup_table st = { .dom = DOMID_SELF, .nr_frames = 1 };
+    set_xen_guest_handle(st.frame_list, &frame);
+    long rc = gnttab_op(GNTTABOP_setup_table, &st, 1);
+    if (rc || st.status != GNTST_okay)
+        { report_error(name, "setup_table", rc ? rc : st.status); return false; }
+    rc = update_va_mapping(scratch_va(100), (frame << PAGE_SHIFT) | rw, UVMF_INVLPG);
+    if (rc)
+        { report_error(name, "map_grant_table", rc); return false; }
+    bg_tab = (grant_entry_v1_t *)scratch_va(100);
+    for (unsigned i = 0; i < BG_PAGES; i++) {
+        bg_src_mfn[i] = p2m()[alloc_pfn()];
+        bg_dst_mfn[i] = p2m()[alloc_pfn()];
+        rc = update_va_mapping(scratch_va(101 + i), (bg_src_mfn[i] << PAGE_SHIFT) | rw, UVMF_INVLPG);
+        if (!rc)
+            rc = update_va_mapping(scratch_va(117 + i), (bg_dst_mfn[i] << PAGE_SHIFT) | rw, UVMF_INVLPG);
+        if (rc)
+            { report_error(name, "map_pages", rc); return false; }
+        for (unsigned k = 0; k < PAGE_SIZE / 8; k++)
+            ((uint64_t *)scratch_va(101 + i))[k] = (uint64_t)i << 32 | k;
+        bg_grant(BG_REF_SRC + i, bg_src_mfn[i]);
+    }
+    bg_ring_mfn = p2m()[alloc_pfn()];
+    rc = update_va_mapping(scratch_va(133), (bg_ring_mfn << PAGE_SHIFT) | rw, UVMF_INVLPG);
+    if (rc)
+        { report_error(name, "map_ring_page", rc); return false; }
+    bg_grant(BG_REF_RING, bg_ring_mfn);
+    bg_ready = true;
+    return true;
+}
+
+/* map_grant_ref (by linear address) + unmap_grant_ref of one self-granted page. */
+static void bench_grant_map_unmap(const char *name)
+{
+    const size_t n = 2000;
+    if (!grant_setup(name))
+        return;
+    struct gnttab_map_grant_ref m = { .host_addr = scratch_va(140), .flags = GNTMAP_host_map,
+                                      .ref = BG_REF_SRC, .dom = 0 };
+    struct gnttab_unmap_grant_ref u = { .host_addr = scratch_va(140) };
+    for (size_t i = 0; i < n + 200; i++) {
+        uint64_t t0 = tsc();
+        long rc = gnttab_op(GNTTABOP_map_grant_ref, &m, 1);
+        u.handle = m.handle;
+        long rc2 = gnttab_op(GNTTABOP_unmap_grant_ref, &u, 1);
+        uint64_t t1 = tsc();
+        if (rc || m.status != GNTST_okay)
+            { report_error(name, "map_grant_ref", rc ? rc : m.status); return; }
+        if (rc2 || u.status != GNTST_okay)
+            { report_error(name, "unmap_grant_ref", rc2 ? rc2 : u.status); return; }
+        if (i == 0 && ((volatile uint64_t *)scratch_va(101))[5] != 5)
+            { report_error(name, "mapped_data", -1); return; }
+        if (i >= 200)
+            samples[i - 200] = t1 - t0;
+    }
+    report(name, samples, n, NULL);
+}
+
+/*
+ * GNTTABOP_copy throughput: `pages` ops of 4 KiB each in one hypercall,
+ * gref (our granted source pages) -> gmfn (our destination pages).
+ * Each sample is one hypercall turned into MB/s (10^6 bytes per second at
+ * the TSC rate pvclock reports); min= is the worst sample, p90= the rate
+ * 90% of the samples reach.
+ */
+static unsigned long tsc_khz(void);
+static struct gnttab_copy bg_copy[BG_PAGES];
+
+static void grant_copy_bench(const char *name, unsigned pages, size_t n)
+{
+    if (!grant_setup(name))
+        return;
+    unsigned long khz = tsc_khz();
+    if (!khz)
+        { report_error(name, "tsc_khz", 0); return; }
+    for (unsigned i = 0; i < pages; i++)
+        bg_copy[i] = (struct gnttab_copy){
+            .source = { .u.ref = BG_REF_SRC + i, .domid = 0, .offset = 0 },
+            .dest = { .u.gmfn = bg_dst_mfn[i], .domid = DOMID_SELF, .offset = 0 },
+            .len = PAGE_SIZE, .flags = GNTCOPY_source_gref,
+        };
+    for (size_t i = 0; i < n + 50; i++) {
+        if (i == 0)
+            memset((void *)scratch_va(117), 0, PAGE_SIZE * pages);
+        uint64_t t0 = tsc();
+        long rc = gnttab_op(GNTTABOP_copy, bg_copy, pages);
+        uint64_t t1 = tsc();
+        if (rc)
+            { report_error(name, "copy", rc); return; }
+        for (unsigned k = 0; k < pages; k++)
+            if (bg_copy[k].status != GNTST_okay)
+                { report_error(name, "copy_status", bg_copy[k].status); return; }
+        if (i == 0 && memcmp((void *)scratch_va(117), (void *)scratch_va(101), PAGE_SIZE * pages))
+            { report_error(name, "copied_data", -1); return; }
+        if (i >= 50) {
+            uint64_t cyc = t1 - t0 ? t1 - t0 : 1;
+            samples[i - 50] = (uint64_t)pages * PAGE_SIZE * khz / (cyc * 1000);
+        }
+    }
+    sort_u64(samples, n);
+    printk("BENCH name=%s median=%lu min=%lu p90=%lu n=%lu unit=MB/s better=higher\n", name,
+           (unsigned long)samples[n / 2], (unsigned long)samples[0], (unsigned long)samples[n / 10],
+           (unsigned long)n);
+    reported++;
+}
+
+static void bench_grant_copy_4k(const char *name)
+{
+    grant_copy_bench(name, 1, 2000);
+}
+
+static void bench_grant_copy_64k(const char *name)
+{
+    grant_copy_bench(name, BG_PAGES, 500);
+}
+
+/*
+ * Ring round trip over the granted ring page (the back maps it through
+ * the grant) and the loopback channel: the front pushes one request and
+ * notifies (send on lb_a); the back's port handler (lb_b) consumes it,
+ * responds and notifies (send on lb_b); the front's handler (lb_a)
+ * consumes the response and stamps the TSC. One sample: push -> response
+ * seen.
+ */
+struct bench_req { uint64_t id, val; };
+struct bench_rsp { uint64_t id, val; };
+DEFINE_RING_TYPES(bench, struct bench_req, struct bench_rsp);
+static bench_front_ring_t rt_front;
+static bench_back_ring_t rt_back;
+static volatile uint64_t rt_done_tsc, rt_last_id;
+static volatile long rt_error;
+
+static void rt_back_handler(void)
+{
+    int more;
+    do {
+        while (RING_HAS_UNCONSUMED_REQUESTS(&rt_back)) {
+            struct bench_req req = *RING_GET_REQUEST(&rt_back, rt_back.req_cons);
+            rt_back.req_cons++;
+            struct bench_rsp *rsp = RING_GET_RESPONSE(&rt_back, rt_back.rsp_prod_pvt);
+            rsp->id = req.id;
+            rsp->val = req.val + 1;
+            rt_back.rsp_prod_pvt++;
+        }
+        int notify;
+        RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&rt_back, notify);
+        if (notify) {
+            long rc = evtchn_send(lb_b);
+            if (rc)
+                rt_error = rc;
+        }
+        RING_FINAL_CHECK_FOR_REQUESTS(&rt_back, more);
+    } while (more);
+}
+
+static void rt_front_handler(void)
+{
+    int more;
+    do {
+        while (RING_HAS_UNCONSUMED_RESPONSES(&rt_front)) {
+            struct bench_rsp rsp = *RING_GET_RESPONSE(&rt_front, rt_front.rsp_cons);
+            rt_front.rsp_cons++;
+            if (rsp.val != rsp.id * 3 + 1)
+                rt_error = -1000;
+            rt_last_id = rsp.id;
+        }
+        RING_FINAL_CHECK_FOR_RESPONSES(&rt_front, more);
+    } while (more);
+    rt_done_tsc = tsc();
+}
+
+static void bench_ring_round_trip(const char *name)
+{
+    const size_t n = 3000;
+    if (!loopback_setup(name) || !grant_setup(name))
+        return;
+    bench_sring_t *fs = (bench_sring_t *)scratch_va(133);
+    SHARED_RING_INIT(fs);
+    FRONT_RING_INIT(&rt_front, fs, PAGE_SIZE);
+    struct gnttab_map_grant_ref m = { .host_addr = scratch_va(141), .flags = GNTMAP_host_map,
+                                      .ref = BG_REF_RING, .dom = 0 };
+    long rc = gnttab_op(GNTTABOP_map_grant_ref, &m, 1);
+    if (rc || m.status != GNTST_okay)
+        { report_error(name, "map_grant_ref", rc ? rc : m.status); return; }
+    BACK_RING_INIT(&rt_back, (bench_sring_t *)scratch_va(141), PAGE_SIZE);
+    port_handler[lb_b] = rt_back_handler;
+    port_handler[lb_a] = rt_front_handler;
+    for (size_t i = 0; i < n + 300; i++) {
+        struct bench_req *r = RING_GET_REQUEST(&rt_front, rt_front.req_prod_pvt);
+        r->id = i;
+        r->val = i * 3;
+        rt_front.req_prod_pvt++;
+        rt_done_tsc = 0;
+        uint64_t t0 = tsc();
+        int notify;
+        RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&rt_front, notify);
+        if (notify)
+            rc = evtchn_send(lb_a);
+        if (!notify || rc || rt_error || rt_last_id != i || !rt_done_tsc) {
+            report_error(name, !notify ? "no_notify" : rc ? "send" : rt_error ? "handler" : "no_response",
+                         rc ? rc : rt_error ? rt_error : (long)i);
+            return;
+        }
+        if (i >= 300)
+            samples[i - 300] = rt_done_tsc - t0;
+    }
+    port_handler[lb_b] = port_handler[lb_a] = NULL;
+    struct gnttab_unmap_grant_ref u = { .host_addr = scratch_va(141), .handle = m.handle };
+    rc = gnttab_op(GNTTABOP_unmap_grant_ref, &u, 1);
+    if (rc || u.status != GNTST_okay)
+        { report_error(name, "unmap_grant_ref", rc ? rc : u.status); return; }
+    report(name, samples, n, NULL);
+}
+
 /* ---- driver ---- */
 
 static const struct bench {
@@ -381,6 +723,11 @@ static const struct bench {
     { "trap_bounce", bench_trap_bounce },
     { "syscall_bounce", bench_syscall_bounce },
     { "syscall_bounce_sysret", bench_syscall_bounce_sysret },
+    { "evtchn_send_upcall", bench_evtchn_send_upcall },
+    { "grant_map_unmap", bench_grant_map_unmap },
+    { "grant_copy_4k", bench_grant_copy_4k },
+    { "grant_copy_64k", bench_grant_copy_64k },
+    { "ring_round_trip", bench_ring_round_trip },
 };
 
 /* Is name in the comma-separated list after `key=` on the command line? */

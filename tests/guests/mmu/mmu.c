@@ -6,6 +6,7 @@
 #include "../lib/guest.h"
 
 const char test_title[] = "PV MMU: mmu_update, mmuext_op, update_va_mapping";
+/* (and update_va_mapping_otherdomain) */
 
 #define PTE_RW(mfn) (((unsigned long)(mfn) << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
 #define PTE_RO(mfn) (((unsigned long)(mfn) << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_ACCESSED)
@@ -279,6 +280,39 @@ static void test_mmuext(void)
     CHECK_RC(update_va_mapping(scratch_va(11), 0, UVMF_INVLPG), 0);
 }
 
+static long uvm_other(unsigned long va, uint64_t pte, unsigned long flags, unsigned domid)
+{
+    return HC4(__HYPERVISOR_update_va_mapping_otherdomain, va, pte, flags, domid);
+}
+
+/*
+ * update_va_mapping_otherdomain: the new entry's frame belongs to the named
+ * domain. DOMID_SELF is update_va_mapping; the caller's own id is -ESRCH
+ * (Xen's get_pg_owner: a foreign domain is never oneself), as is a domain
+ * that does not exist, checked before anything else.
+ */
+static void test_uvm_otherdomain(void)
+{
+    unsigned long mfn = p2m()[alloc_pfn()];
+    volatile uint64_t *a = (void *)scratch_va(12);
+
+    CHECK_RC(uvm_other(scratch_va(12), PTE_RW(mfn), UVMF_INVLPG, DOMID_SELF), 0);
+    a[0] = 0x5a5a;
+    CHECK(a[0] == 0x5a5a, "read-back through the otherdomain mapping");
+    /* The same rules as update_va_mapping: Mica's range and foreign frames are refused. */
+    CHECK_RC(uvm_other(HYPERVISOR_VIRT_START, PTE_RW(mfn), UVMF_INVLPG, DOMID_SELF), -XEN_EINVAL);
+    CHECK_RC(uvm_other(scratch_va(13), PTE_RW(scratch_l1_mfn), UVMF_INVLPG, DOMID_SELF), -XEN_EBUSY);
+    CHECK_RC(uvm_other(scratch_va(12), 0, UVMF_INVLPG, DOMID_SELF), 0);
+    CHECK(read_probe(scratch_va(12)) == EXINFO(X86_EXC_PF, 0), "otherdomain unmap left a mapping");
+    /* dom0 naming itself by id, and domains that do not exist. */
+    CHECK_RC(uvm_other(scratch_va(12), PTE_RW(mfn), UVMF_INVLPG, 0), -XEN_ESRCH);
+    CHECK_RC(uvm_other(scratch_va(12), PTE_RW(mfn), UVMF_INVLPG, 7), -XEN_ESRCH);
+    CHECK_RC(uvm_other(scratch_va(12), 0, UVMF_INVLPG, 7), -XEN_ESRCH);
+    CHECK_RC(uvm_other(HYPERVISOR_VIRT_START, 0, UVMF_INVLPG, 7), -XEN_ESRCH);
+    CHECK_RC(uvm_other(scratch_va(12), PTE_RW(mfn), UVMF_INVLPG, 0x7ff7), -XEN_ESRCH);
+    CHECK(read_probe(scratch_va(12)) == EXINFO(X86_EXC_PF, 0), "a refused call mapped the page");
+}
+
 void test_main(void)
 {
     trap_init();
@@ -287,4 +321,5 @@ void test_main(void)
     test_machphys();
     test_pte_errors();
     test_mmuext();
+    test_uvm_otherdomain();
 }

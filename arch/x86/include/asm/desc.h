@@ -21,6 +21,8 @@ struct cpu_info {
     unsigned int apic_id;
     uint64_t stack_base;        /* lowest address of the stack block */
     struct vcpu *curr_vcpu;     /* vCPU running here, NULL when idle */
+    /* The exception the exit IRETQ took: vector | error code << 32 (do_trap). */
+    uint64_t iret_fault;
 };
 _Static_assert(sizeof(struct cpu_info) <= CPU_INFO_SIZE, "cpu_info too big");
 

@@ -19,6 +19,19 @@ static inline bool regs_from_hypervisor(const struct cpu_user_regs *r)
     return (r->cs & 3) == 0;
 }
 
+/* A general register by its encoding number (rax rcx rdx rbx rsp rbp rsi rdi r8-r15). */
+static inline uint64_t *regs_gpr(struct cpu_user_regs *r, unsigned n)
+{
+    switch (n & 15) {
+    case 0: return &r->rax;  case 1: return &r->rcx;  case 2: return &r->rdx;
+    case 3: return &r->rbx;  case 4: return &r->rsp;  case 5: return &r->rbp;
+    case 6: return &r->rsi;  case 7: return &r->rdi;  case 8: return &r->r8;
+    case 9: return &r->r9;   case 10: return &r->r10; case 11: return &r->r11;
+    case 12: return &r->r12; case 13: return &r->r13; case 14: return &r->r14;
+    default: return &r->r15;
+    }
+}
+
 /* The frame of the guest that entered this CPU: always at the stack top. */
 static inline struct cpu_user_regs *guest_cpu_user_regs(void)
 {

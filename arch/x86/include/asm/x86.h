@@ -72,6 +72,7 @@ static inline void *read_rbp(void) { void *p; __asm__ volatile("mov %%rbp, %0" :
 #define X86_CR0_WP   (1UL << 16)
 #define X86_CR4_PAE  (1UL << 5)
 #define X86_CR4_PGE  (1UL << 7)
+#define X86_CR4_OSXSAVE (1UL << 18)
 #define EFER_SCE     (1UL << 0)
 #define EFER_LME     (1UL << 8)
 #define EFER_LMA     (1UL << 10)
