@@ -22,8 +22,15 @@
 #include <mica/layout.h>
 
 #define FRAME_TOP(cpu)  (cpu_stacks + ((cpu) + 1) * STACK_SIZE - CPU_INFO_SIZE - GUEST_FRAME_SEGS)
+#define UREGS_R11       0x30
+#define UREGS_RCX       0x58
+#define UREGS_VECTOR_SLOT 0x78   /* error code (low) and vector (high) */
+#define UREGS_VECTOR    0x7c
 #define UREGS_RIP       0x80
 #define UREGS_CS        0x88
+#define UREGS_RFLAGS    0x90
+#define UREGS_RSP       0x98
+#define UREGS_SS        0xa0
 #define FLAT_KERNEL_SS  0xe02b
 #define FLAT_KERNEL_CS  0xe033
 #define TRAP_syscall    0x100
@@ -129,7 +136,32 @@ exit_to_guest:
     mov     %rsp, %rdi
     xor     %ebp, %ebp
     call    pv_exit_prepare         /* returns with interrupts disabled */
-    jmp     restore_and_iret
+    /*
+     * A frame that came in by SYSCALL and was not turned into something
+     * else (a bounce or an iret clears TRAP_syscall) can leave by SYSRET,
+     * which is cheaper than IRETQ, as Xen does. SYSRET loads the flat
+     * selectors from STAR, so the frame must hold exactly those, and RCX
+     * (the return RIP) must be canonical: SYSRET with a non-canonical RCX
+     * faults in ring 0 on Intel CPUs. Anything else takes IRETQ.
+     */
+    testl   $TRAP_syscall, UREGS_VECTOR(%rsp)
+    jz      restore_and_iret
+    cmpw    $FLAT_KERNEL_CS, UREGS_CS(%rsp)
+    jne     restore_and_iret
+    cmpw    $FLAT_KERNEL_SS, UREGS_SS(%rsp)
+    jne     restore_and_iret
+    mov     UREGS_RIP(%rsp), %rcx
+    mov     %rcx, %r11
+    sar     $47, %r11               /* canonical: bits 63-47 all equal */
+    inc     %r11
+    cmp     $1, %r11
+    ja      restore_and_iret
+    mov     UREGS_RFLAGS(%rsp), %r11
+    mov     %rcx, UREGS_RCX(%rsp)   /* SYSRET's RIP and RFLAGS come from RCX/R11 */
+    mov     %r11, UREGS_R11(%rsp)
+    RESTORE_GPRS
+    mov     UREGS_RSP - UREGS_VECTOR_SLOT(%rsp), %rsp   /* the guest's stack, last */
+    sysretq
 
 /* Per-CPU SYSCALL stubs; LSTAR of CPU n points at syscall_stubs + 32 * n. */
     .balign 32
