@@ -15,6 +15,9 @@
  * stacks are static, within reach of the code). No swapgs is needed, so the
  * guest's FS/GS bases stay loaded while Mica runs.
  *
+ * SYSCALL from 32-bit code (CSTAR) has per-CPU stubs of the same shape;
+ * SYSENTER needs none, since the CPU loads a per-CPU RSP for it.
+ *
  * Whatever the entry, a frame that came from a guest (CS RPL 3) sits at the
  * top of the stack, and leaving goes through exit_to_guest, which lets
  * pv_exit_prepare() deliver exceptions and events before IRETQ.
@@ -33,7 +36,11 @@
 #define UREGS_SS        0xa0
 #define FLAT_KERNEL_SS  0xe02b
 #define FLAT_KERNEL_CS  0xe033
+#define FLAT_USER_SS    0xe02b
+#define FLAT_USER_SS32  0xe02b
+#define FLAT_USER_CS32  0xe023
 #define TRAP_syscall    0x100
+#define X86_EFLAGS_IF   0x200
 
 .macro SAVE_GPRS
     pushq   %rdi
@@ -163,33 +170,93 @@ exit_to_guest:
     mov     UREGS_RSP - UREGS_VECTOR_SLOT(%rsp), %rsp   /* the guest's stack, last */
     sysretq
 
-/* Per-CPU SYSCALL stubs; LSTAR of CPU n points at syscall_stubs + 32 * n. */
+/*
+ * Per-CPU SYSCALL stubs; LSTAR of CPU n points at syscall_stubs + 32 * n,
+ * CSTAR (SYSCALL from 32-bit compatibility-mode code) at cstar_stubs + 32 * n.
+ * The two need separate entries because the CPU does not save CS: the entry
+ * point is the only record of which mode the guest was in.
+ */
+.macro SYSCALL_STUBS common
     .balign 32
-    .globl syscall_stubs
-syscall_stubs:
     .set cpu, 0
     .rept NR_CPUS
     .balign 32
     mov     %rsp, FRAME_TOP(cpu) - 16(%rip)     /* guest rsp into the frame */
     lea     FRAME_TOP(cpu) - 16(%rip), %rsp
-    jmp     syscall_common
+    jmp     \common
     .set cpu, cpu + 1
     .endr
+.endm
 
-syscall_common:
-    movq    $FLAT_KERNEL_SS, 8(%rsp)
+/*
+ * The rest of a guest frame (RIP and RFLAGS from RCX/R11, the flat
+ * selectors that this entry point stands for), the entry marker, the general registers, then C
+ * with interrupts on. %rsp = the frame's RSP slot.
+ */
+.macro SYSCALL_FRAME ss, cs, handler
+    movq    $\ss, 8(%rsp)
     pushq   %r11                    /* rflags */
-    pushq   $FLAT_KERNEL_CS
+    pushq   $\cs
     pushq   %rcx                    /* rip */
     pushq   $0
+    GUEST_ENTRY \handler
+.endm
+
+/* %rsp = the frame's error-code slot; the rest of the frame is filled in. */
+.macro GUEST_ENTRY handler
     movl    $TRAP_syscall, 4(%rsp)
     cld
     SAVE_GPRS
     mov     %rsp, %rdi
     xor     %ebp, %ebp
-    sti                             /* hypercalls run with interrupts on */
-    call    pv_syscall_entry
+    sti                             /* hypercalls and bounces run with interrupts on */
+    call    \handler
     jmp     exit_to_guest
+.endm
+
+    .globl syscall_stubs
+syscall_stubs:
+    SYSCALL_STUBS syscall_common
+syscall_common:
+    SYSCALL_FRAME FLAT_KERNEL_SS, FLAT_KERNEL_CS, pv_syscall_entry
+
+    /*
+     * A compat-mode SYSCALL is never a hypercall (the hypercall page is
+     * 64-bit code): the frame records the 32-bit user selectors, as Xen's
+     * does, so the guest kernel's syscall32 callback sees where it came
+     * from and exit_to_guest does not take SYSRETQ back to it.
+     */
+    .globl cstar_stubs
+cstar_stubs:
+    SYSCALL_STUBS cstar_common
+cstar_common:
+    SYSCALL_FRAME FLAT_USER_SS32, FLAT_USER_CS32, pv_syscall32_entry
+
+    /*
+     * SYSENTER (IA32_SYSENTER_EIP of every CPU). The CPU loads RSP from
+     * IA32_SYSENTER_ESP, which is this CPU's frame top, and saves neither
+     * the guest's RIP nor its RSP (the guest's user code passes them in
+     * registers by convention). As Xen, the frame gets RIP 0, RSP 0 and a
+     * null CS with RPL 3: it is a guest frame, and it can only leave as a
+     * bounce, since a null CS never reaches SYSRET or IRETQ unchanged.
+     * SYSENTER clears IF but leaves NT, AC, DF and TF as the guest had
+     * them: they are recorded, then cleared, because IRETQ with NT set
+     * faults and Mica's code assumes DF and AC clear. (A guest TF raises
+     * #DB at the first instruction here, before PUSHF; Mica's #DB handler
+     * clears it, so the frame shows TF clear.)
+     */
+    .globl sysenter_entry
+sysenter_entry:
+    pushq   $FLAT_USER_SS
+    pushq   $0                      /* rsp */
+    pushfq
+    orq     $X86_EFLAGS_IF, (%rsp)  /* the guest ran with IF on */
+    pushq   $2
+    popfq
+    pushq   $3                      /* cs */
+    pushq   $0                      /* rip */
+    pushq   $0
+    GUEST_ENTRY pv_sysenter_entry
 
 /* Start a vCPU: %rdi = its initial frame, already at the top of this stack. */
     .globl start_guest

@@ -34,7 +34,9 @@ struct pv_vcpu {
     uint64_t event_callback_eip;
     uint64_t failsafe_callback_eip;
     uint64_t syscall_callback_eip;
-    uint64_t nmi_callback_eip;
+    /* 32-bit user entries (traps.c); the NMI callback lives in trap_ctxt[2]. */
+    uint64_t syscall32_callback_eip, sysenter_callback_eip;
+    bool syscall32_disables_events, sysenter_disables_events;
     unsigned int vgc_flags;             /* VGCF_* (syscall/failsafe disables events) */
     uint64_t fs_base, gs_base_kernel, gs_base_user;
     uint32_t iopl;                      /* virtual IOPL in EFLAGS position */

@@ -18,6 +18,11 @@ void pv_cpu_init(unsigned int cpu);
 void pv_toggle_guest_mode(struct vcpu *v);
 void pv_do_guest_trap(struct cpu_user_regs *regs);
 void pv_int80(struct cpu_user_regs *regs);
+/* Guest entries from arch/x86/entry.S: SYSCALL from 64-bit code (LSTAR),
+ * from 32-bit code (CSTAR), and SYSENTER. */
+void pv_syscall_entry(struct cpu_user_regs *regs);
+void pv_syscall32_entry(struct cpu_user_regs *regs);
+void pv_sysenter_entry(struct cpu_user_regs *regs);
 /* The exit IRETQ refused the guest's frame (arch/x86/entry.S): the CPU's
  * exception goes to the guest, or the domain dies. regs is that frame. */
 void pv_iret_fault(struct cpu_user_regs *regs);

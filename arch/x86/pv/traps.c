@@ -23,6 +23,7 @@
 #include <asm/regs.h>
 #include <asm/x86.h>
 #include <public/callback.h>
+#include <public/nmi.h>
 #include <public/errno.h>
 #include <mica/console.h>
 #include <mica/domain.h>
@@ -42,6 +43,10 @@
 #define X86_EFLAGS_RF   (1UL << 16)
 #define X86_EFLAGS_VM   (1UL << 17)
 #define X86_EFLAGS_AC   (1UL << 18)
+#define CPUID1_EDX_SEP  (1U << 11)
+#define MSR_SYSENTER_CS  0x174
+#define MSR_SYSENTER_ESP 0x175
+#define MSR_SYSENTER_EIP 0x176
 
 struct vcpu *current_vcpu(void) { return get_cpu_info()->curr_vcpu; }
 void set_current_vcpu(struct vcpu *v) { get_cpu_info()->curr_vcpu = v; }
@@ -278,7 +283,29 @@ void pv_exit_prepare(struct cpu_user_regs *regs)
     regs->rflags = (regs->rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM | X86_EFLAGS_NT)) | X86_EFLAGS_IF;
 }
 
-/* SYSCALL from the guest: a hypercall from its kernel, a syscall from its user. */
+/*
+ * A guest SYSCALL that is not a hypercall goes to the guest kernel's
+ * callback for its mode. As Xen 4.17 for a 64-bit guest, whether events
+ * are masked follows VGCF_syscall_disables_events for both the 64-bit and
+ * the 32-bit callback (syscall32's own flag is only used for 32-bit
+ * guests). Without a callback the guest sees #UD at the SYSCALL
+ * instruction, and DF is left as it was.
+ */
+static void bounce_syscall(struct vcpu *v, struct cpu_user_regs *regs, uint64_t eip)
+{
+    struct trap_bounce tb = { .eip = eip };
+    if (v->pv.vgc_flags & VGCF_syscall_disables_events)
+        tb.flags |= TBF_INTERRUPT;
+    if (!tb.eip) {
+        regs->rip -= 2;
+        pv_inject_exception(v, 6, -1);
+        return;
+    }
+    create_bounce_frame(v, regs, &tb);
+    regs->rflags &= ~X86_EFLAGS_DF;     /* the PV ABI's fixed SYSCALL_MASK */
+}
+
+/* SYSCALL from 64-bit code: a hypercall from the kernel, a syscall from user. */
 void pv_syscall_entry(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current;
@@ -287,18 +314,33 @@ void pv_syscall_entry(struct cpu_user_regs *regs)
         hypercall_dispatch(regs);
         return;
     }
-    /* Guest user syscall: bounce to the kernel's syscall callback. */
-    struct trap_bounce tb = { .eip = v->pv.syscall_callback_eip };
-    if (v->pv.vgc_flags & VGCF_syscall_disables_events)
-        tb.flags |= TBF_INTERRUPT;
+    bounce_syscall(v, regs, v->pv.syscall_callback_eip);
+}
+
+/* SYSCALL from 32-bit code (CSTAR), in either guest mode, as on Xen. */
+void pv_syscall32_entry(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current;
+    bounce_syscall(v, regs, v->pv.syscall32_callback_eip);
+}
+
+/*
+ * SYSENTER (Intel CPUs allow it in compatibility and 64-bit mode). The frame
+ * has no RIP or RSP (see entry.S); the guest gets its sysenter callback or,
+ * without one, #GP(0) at that empty frame, as on Xen.
+ */
+void pv_sysenter_entry(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current;
+    struct trap_bounce tb = { .eip = v->pv.sysenter_callback_eip };
+
     if (!tb.eip) {
-        /* No callback: the guest sees #UD at the SYSCALL instruction. */
-        regs->rip -= 2;
-        pv_inject_exception(v, 6, -1);
+        pv_inject_exception(v, 13, 0);
         return;
     }
+    if (v->pv.sysenter_disables_events)
+        tb.flags |= TBF_INTERRUPT;
     create_bounce_frame(v, regs, &tb);
-    regs->rflags &= ~X86_EFLAGS_DF;     /* the PV ABI's fixed SYSCALL_MASK */
 }
 
 /* ---- hypercalls ------------------------------------------------------- */
@@ -336,6 +378,31 @@ long do_stack_switch(unsigned long ss, unsigned long esp)
     return 0;
 }
 
+/*
+ * The NMI callback is vector 2 of the virtual IDT, delivered with events
+ * masked; callback_op and nmi_op both come here. Xen 4.17 accepts it from
+ * any vCPU of any domain despite nmi.h's "dom0 vCPU 0 only" (it only
+ * re-raises a pending hardware NMI for vCPU 0, and Mica forwards none).
+ */
+static long register_nmi_callback(struct vcpu *v, uint64_t address)
+{
+    struct trap_info *t = &v->pv.trap_ctxt[2];
+
+    if (!pv_is_canonical(address))
+        return -XEN_EINVAL;
+    t->vector = 2;
+    t->flags = 0;
+    TI_SET_IF(t, 1);
+    t->cs = FLAT_KERNEL_CS;
+    t->address = address;
+    return 0;
+}
+
+static void unregister_nmi_callback(struct vcpu *v)
+{
+    memset(&v->pv.trap_ctxt[2], 0, sizeof(v->pv.trap_ctxt[2]));
+}
+
 static long register_callback(struct vcpu *v, const struct callback_register *reg)
 {
     bool mask_events = reg->flags & CALLBACKF_mask_events;
@@ -357,20 +424,15 @@ static long register_callback(struct vcpu *v, const struct callback_register *re
                                       : v->pv.vgc_flags & ~VGCF_syscall_disables_events;
         return 0;
     case CALLBACKTYPE_syscall32:
+        v->pv.syscall32_callback_eip = reg->address;
+        v->pv.syscall32_disables_events = mask_events;  /* recorded; see bounce_syscall() */
+        return 0;
     case CALLBACKTYPE_sysenter:
-        /* 32-bit user entry points: recorded once compat user mode exists. */
+        v->pv.sysenter_callback_eip = reg->address;
+        v->pv.sysenter_disables_events = mask_events;
         return 0;
-    case CALLBACKTYPE_nmi: {
-        /* The NMI callback is vector 2 of the virtual IDT, events masked. */
-        struct trap_info *t = &v->pv.trap_ctxt[2];
-        t->vector = 2;
-        t->flags = 0;
-        TI_SET_IF(t, 1);
-        t->cs = FLAT_KERNEL_CS;
-        t->address = reg->address;
-        v->pv.nmi_callback_eip = reg->address;
-        return 0;
-    }
+    case CALLBACKTYPE_nmi:
+        return register_nmi_callback(v, reg->address);
     default:
         return -XEN_ENOSYS;
     }
@@ -410,13 +472,32 @@ long do_callback_op(int cmd, guest_ptr_t arg)
         case CALLBACKTYPE_syscall32: case CALLBACKTYPE_sysenter:
             return -XEN_EINVAL;     /* these cannot be taken away, only replaced */
         case CALLBACKTYPE_nmi:
-            memset(&v->pv.trap_ctxt[2], 0, sizeof(v->pv.trap_ctxt[2]));
-            v->pv.nmi_callback_eip = 0;
+            unregister_nmi_callback(v);
             return 0;
         default:
             return -XEN_ENOSYS;
         }
     }
+    default:
+        return -XEN_ENOSYS;
+    }
+}
+
+/* nmi_op: the older interface to the NMI callback (include/public/nmi.h). */
+long do_nmi_op(unsigned int cmd, guest_ptr_t arg)
+{
+    struct vcpu *v = current;
+
+    switch (cmd) {
+    case XENNMI_register_callback: {
+        struct xennmi_callback cb;
+        if (copy_from_guest(&cb, arg, sizeof(cb)))
+            return -XEN_EFAULT;
+        return register_nmi_callback(v, cb.handler_address);
+    }
+    case XENNMI_unregister_callback:
+        unregister_nmi_callback(v);     /* arg is unused, as on Xen */
+        return 0;
     default:
         return -XEN_ENOSYS;
     }
@@ -506,18 +587,40 @@ long do_set_segment_base(unsigned int which, unsigned long base)
     }
 }
 
-/* Program this CPU's SYSCALL entry: STAR selectors, LSTAR stub, flags mask. */
+/*
+ * Program this CPU's SYSCALL and SYSENTER entries: STAR selectors, the
+ * LSTAR and CSTAR stubs, the flags mask, and SYSENTER's CS, RSP and RIP.
+ */
 void pv_cpu_init(unsigned int cpu)
 {
-    extern char syscall_stubs[];
+    extern char syscall_stubs[], cstar_stubs[], sysenter_entry[], cpu_stacks[];
     /* SYSRET would load CS = base+16 (0xe033), SS = base+8 (0xe02b). */
     wrmsr(MSR_STAR, ((uint64_t)FLAT_RING3_CS32 << 48) | ((uint64_t)HYPERVISOR_CS << 32));
     wrmsr(MSR_LSTAR, (uint64_t)syscall_stubs + 32 * cpu);
-    wrmsr(MSR_CSTAR, (uint64_t)syscall_stubs + 32 * cpu);
+    wrmsr(MSR_CSTAR, (uint64_t)cstar_stubs + 32 * cpu);
     /* Entered with interrupts, traps, direction and alignment checks off. */
     wrmsr(MSR_SYSCALL_MASK, X86_EFLAGS_IF | X86_EFLAGS_TF | X86_EFLAGS_DF | X86_EFLAGS_NT |
                             X86_EFLAGS_AC | X86_EFLAGS_RF | X86_EFLAGS_IOPL);
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+    /*
+     * SYSENTER switches to SYSENTER_CS (SS = CS + 8, Mica's data segment)
+     * with RSP = the end of this CPU's guest frame, the same point as
+     * TSS.rsp0 and the SYSCALL stubs, so entry.S can build the frame in place.
+     * As Xen 4.17, only where SYSENTER works in long mode: Intel and the
+     * Centaur/Zhaoxin parts; Xen drops SEP for AMD, Hygon and unknown
+     * vendors, whose SYSENTER then faults at the guest's instruction (#UD
+     * on AMD hardware, #GP(0) with the MSRs unset under QEMU TCG).
+     */
+    struct cpuid_regs vendor = cpuid(0);
+    bool long_mode_sysenter = vendor.ebx == 0x756e6547 /* "GenuineIntel" */ ||
+                              vendor.ebx == 0x746e6543 /* "CentaurHauls" */ ||
+                              vendor.ebx == 0x68532020 /* "  Shanghai  " */;
+    if (long_mode_sysenter && (cpuid(1).edx & CPUID1_EDX_SEP)) {
+        wrmsr(MSR_SYSENTER_CS, HYPERVISOR_CS);
+        wrmsr(MSR_SYSENTER_ESP, (uint64_t)cpu_stacks + (cpu + 1) * STACK_SIZE - CPU_INFO_SIZE -
+                                GUEST_FRAME_SEGS);
+        wrmsr(MSR_SYSENTER_EIP, (uint64_t)sysenter_entry);
+    }
 }
 
 /*
