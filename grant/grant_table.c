@@ -446,21 +446,35 @@ int gnttab_destroy(struct gnttab *gt)
     return 0;
 }
 
+/*
+ * The table of domain dom, referenced, if caller may act on it (its own, or
+ * a domain it controls). NULL otherwise, with *denied telling "exists but
+ * not yours" from "no such domain": the table-level ops report them apart.
+ */
+static struct gnttab *gt_lookup_controlled(struct gnttab *caller, gnt_domid_t dom, bool *denied)
+{
+    struct gnttab *gt = gt_lookup(caller, dom, true);
+    *denied = false;
+    if (gt && !caller->ops->may_control(caller->ctx, caller, gt)) {
+        gt_release(caller, gt);
+        *denied = true;
+        return NULL;
+    }
+    return gt;
+}
+
 /* ------------------------------------------------------------------------
  * Table-level operations
  */
 int16_t gnttab_setup_table(struct gnttab *caller, gnt_domid_t dom,
                            uint32_t nr_frames, uint64_t *frame_list)
 {
-    struct gnttab *gt = gt_lookup(caller, dom, true);
+    bool denied;
+    struct gnttab *gt = gt_lookup_controlled(caller, dom, &denied);
     int16_t rc = MICA_GNTST_okay;
 
     if (!gt)
-        return MICA_GNTST_bad_domain;
-    if (!caller->ops->may_control(caller->ctx, caller, gt)) {
-        gt_release(caller, gt);
-        return MICA_GNTST_permission_denied;
-    }
+        return denied ? MICA_GNTST_permission_denied : MICA_GNTST_bad_domain;
 
     gt->ops->lock(gt->ctx, gt);
     if (nr_frames > gt->max_frames) {
@@ -482,14 +496,11 @@ int16_t gnttab_setup_table(struct gnttab *caller, gnt_domid_t dom,
 int16_t gnttab_query_size(struct gnttab *caller, gnt_domid_t dom,
                           uint32_t *nr_frames, uint32_t *max_nr_frames)
 {
-    struct gnttab *gt = gt_lookup(caller, dom, true);
+    bool denied;
+    struct gnttab *gt = gt_lookup_controlled(caller, dom, &denied);
 
     if (!gt)
-        return MICA_GNTST_bad_domain;
-    if (!caller->ops->may_control(caller->ctx, caller, gt)) {
-        gt_release(caller, gt);
-        return MICA_GNTST_permission_denied;
-    }
+        return denied ? MICA_GNTST_permission_denied : MICA_GNTST_bad_domain;
     gt->ops->lock(gt->ctx, gt);
     *nr_frames = gt->nr_frames;
     *max_nr_frames = gt->max_frames;
@@ -501,14 +512,11 @@ int16_t gnttab_query_size(struct gnttab *caller, gnt_domid_t dom,
 int gnttab_get_version(struct gnttab *caller, gnt_domid_t dom,
                        uint32_t *version)
 {
-    struct gnttab *gt = gt_lookup(caller, dom, true);
+    bool denied;
+    struct gnttab *gt = gt_lookup_controlled(caller, dom, &denied);
 
     if (!gt)
-        return -GNT_ESRCH;
-    if (!caller->ops->may_control(caller->ctx, caller, gt)) {
-        gt_release(caller, gt);
-        return -GNT_EPERM;
-    }
+        return denied ? -GNT_EPERM : -GNT_ESRCH;
     *version = gt->version;
     gt_release(caller, gt);
     return 0;
@@ -517,15 +525,12 @@ int gnttab_get_version(struct gnttab *caller, gnt_domid_t dom,
 int16_t gnttab_get_status_frames(struct gnttab *caller, gnt_domid_t dom,
                                  uint32_t nr_frames, uint64_t *frame_list)
 {
-    struct gnttab *gt = gt_lookup(caller, dom, true);
+    bool denied;
+    struct gnttab *gt = gt_lookup_controlled(caller, dom, &denied);
     int16_t rc = MICA_GNTST_okay;
 
     if (!gt)
-        return MICA_GNTST_bad_domain;
-    if (!caller->ops->may_control(caller->ctx, caller, gt)) {
-        gt_release(caller, gt);
-        return MICA_GNTST_permission_denied;
-    }
+        return denied ? MICA_GNTST_permission_denied : MICA_GNTST_bad_domain;
     gt->ops->lock(gt->ctx, gt);
     if (nr_frames > gt->nr_status_frames) {
         rc = MICA_GNTST_general_error;
