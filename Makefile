@@ -174,17 +174,19 @@ tools: $(TOOLS)
 # Test guests, integration boots, ISO, the reference Xen.
 include tests/guests/guests.mk
 include tests/bench/bench.mk
+include tests/linux/linux.mk
+include xen-guest-patches/minimal.mk
 
-# The dom0 kernel `make run` and `make iso` boot until Linux can run: the
-# smallest PV test guest, with itself as a stand-in initrd.
-RUN_KERNEL ?= $(BUILD)/guests/hello.elf
-RUN_INITRD ?= $(BUILD)/guests/hello.elf
+# `make iso` packs the smallest PV test guest (with itself as a stand-in
+# initrd): the GRUB boot test checks its output.
+ISO_KERNEL ?= $(BUILD)/guests/hello.elf
+ISO_INITRD ?= $(BUILD)/guests/hello.elf
 
-$(BUILD)/mica.iso: $(BUILD)/mica.gz $(RUN_KERNEL) $(RUN_INITRD) tests/iso/grub.cfg | deps-iso
+$(BUILD)/mica.iso: $(BUILD)/mica.gz $(ISO_KERNEL) $(ISO_INITRD) tests/iso/grub.cfg | deps-iso
 	rm -rf $(BUILD)/iso && mkdir -p $(BUILD)/iso/boot/grub
 	cp $(BUILD)/mica.gz $(BUILD)/iso/boot/mica.gz
-	cp $(RUN_KERNEL) $(BUILD)/iso/boot/dom0-kernel
-	cp $(RUN_INITRD) $(BUILD)/iso/boot/dom0-initrd
+	cp $(ISO_KERNEL) $(BUILD)/iso/boot/dom0-kernel
+	cp $(ISO_INITRD) $(BUILD)/iso/boot/dom0-initrd
 	cp tests/iso/grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
 	grub-mkrescue -o $@ $(BUILD)/iso >$(BUILD)/iso.log 2>&1 || { cat $(BUILD)/iso.log; exit 1; }
 
@@ -205,14 +207,19 @@ $(BUILD)/xen-ref/xen:
 xen-ref: $(BUILD)/xen-ref/xen
 
 .PHONY: test integration
-test: deps-test all guests iso xen-ref tools $(addprefix $(BUILD)/unit/,$(UNIT_SUITES))
+test: deps-test all guests iso xen-ref linux-kit tools $(addprefix $(BUILD)/unit/,$(UNIT_SUITES))
 	@BUILD=$(BUILD) tests/run-all.sh
 integration: all guests iso
 	BUILD=$(BUILD) $(PYTHON) tests/integration/run.py $(if $(K),-k $(K))
 
-QEMU_FLAGS ?= -accel tcg -cpu max -m 1024 -nographic -no-reboot \
+# `make run`: Debian's stock kernel as dom0 with the test initramfs, whose
+# /init gives a shell on hvc0 (`poweroff` ends QEMU). SMP=n for n CPUs.
+RUN_KERNEL ?= $(LINUX_KERNEL)
+RUN_INITRD ?= $(LINUX_INITRD)
+SMP ?= 2
+QEMU_FLAGS ?= -accel tcg -cpu max -m 2048 -smp $(SMP) -nographic -no-reboot \
   -device isa-debug-exit,iobase=0xf4,iosize=0x04
-HV_ARGS ?= console=com1 loglvl=info
+HV_ARGS ?= console=com1 loglvl=info dom0_mem=1G
 .PHONY: run
 run: deps-run all $(RUN_KERNEL) $(RUN_INITRD)
 	$(QEMU) $(QEMU_FLAGS) -kernel $(BUILD)/mica -append "$(HV_ARGS)" \

@@ -24,6 +24,8 @@ static const struct console_sink *sinks[MAX_SINKS];
 static unsigned nr_sinks;
 static spinlock_t console_lock = SPINLOCK_INIT;
 static bool at_line_start = true;
+/* The last text was a guest's and its line is not finished yet. */
+static bool guest_line_open;
 static enum log_level loglvl = LOG_INFO;
 
 static const char *const level_names[] = {
@@ -84,6 +86,11 @@ static void emit(const char *s, size_t n)
 /* Called with console_lock held: write text, prefixing each new line. */
 static void emit_lines(const char *s)
 {
+    if (guest_line_open && *s) {
+        emit("\n", 1);     /* a Mica line never continues a guest's */
+        guest_line_open = false;
+        at_line_start = true;
+    }
     while (*s) {
         if (at_line_start) {
             emit("(MICA) ", 7);
@@ -132,23 +139,21 @@ void console_force(const char *fmt, ...)
 
 /*
  * Text a guest wrote with console_io: passed through unprefixed (as Xen
- * prints dom0's output), into the log ring and the sinks alike.
+ * prints dom0's output), into the log ring and the sinks alike. Linux
+ * writes its console in 16-byte pieces, so a guest line may arrive in
+ * several calls: it is continued as is, and only Mica's own output breaks
+ * it (emit_lines starts a new line first).
  */
 void console_guest_write(const char *s, size_t n)
 {
     if (!n)
         return;
     unsigned long flags = spin_lock_irqsave(&console_lock);
-    if (!at_line_start) {
+    if (!at_line_start && !guest_line_open)
         emit("\n", 1);     /* never glue guest text onto a half Mica line */
-    }
     emit(s, n);
     at_line_start = s[n - 1] == '\n';
-    /* Mica's next line must start fresh even if the guest's did not end. */
-    if (!at_line_start) {
-        emit("\n", 1);
-        at_line_start = true;
-    }
+    guest_line_open = !at_line_start;
     spin_unlock_irqrestore(&console_lock, flags);
 }
 

@@ -5,6 +5,8 @@
 #include <public/sched.h>
 #include <mica/console.h>
 #include <mica/domain.h>
+#include <mica/runstate.h>
+#include <mica/sched.h>
 #include <mica/event.h>
 #include <mica/mm.h>
 #include <mica/panic.h>
@@ -39,6 +41,7 @@ struct domain *domain_create(domid_t id, bool privileged, unsigned int max_vcpus
     d->max_vcpus = max_vcpus;
     d->page_list_head = PAGE_LIST_NULL;
     d->page_lock = (spinlock_t)SPINLOCK_INIT;
+    d->domain_lock = (spinlock_t)SPINLOCK_INIT;
 
     /* shared_info: a Mica page the guest maps by its machine address. */
     d->shared_info = alloc_pages(0);
@@ -58,11 +61,19 @@ struct domain *domain_create(domid_t id, bool privileged, unsigned int max_vcpus
         v->vcpu_id = i;
         v->domain = d;
         v->vcpu_info = &d->shared_info->vcpu_info[i];
+        v->vcpu_info_mfn = INVALID_MFN;
         v->vcpu_info->evtchn_upcall_mask = 1;   /* events masked until the guest is ready */
         v->pv.guest_table_user = INVALID_MFN;
         pv_debugreg_vcpu_init(v);           /* DR6/DR7 reset values */
         /* Every vCPU starts with Xen's default 10 ms periodic timer. */
         v->periodic_period = 10000000ULL;
+        /* vCPU 0 is brought up by the builder; the others wait for VCPUOP_up. */
+        runstate_init(v, RUNSTATE_offline);
+        v->fpu_area = alloc_pages(0);       /* XSAVE area: 64-byte aligned, one page is enough */
+        if (!v->fpu_area)
+            panic("domain_create: out of memory");
+        memset(v->fpu_area, 0, PAGE_SIZE);
+        sched_place_vcpu(v);                /* down until the builder or VCPUOP_up */
         d->vcpu[i] = v;
     }
     event_domain_init(d);
@@ -80,6 +91,7 @@ void domain_add_page(struct domain *d, struct page_info *pg)
     if (d->page_list_head != PAGE_LIST_NULL)
         frame_table[d->page_list_head].prev = (uint32_t)page_to_mfn(pg);
     d->page_list_head = (uint32_t)page_to_mfn(pg);
+    pg->flags |= PGF_DOMAIN_LIST;
     d->tot_pages++;
     spin_unlock(&d->page_lock);
 }

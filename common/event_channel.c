@@ -14,8 +14,11 @@
 #include <public/xen.h>
 #include <mica/console.h>
 #include <mica/domain.h>
+#include <mica/sched.h>
 #include <mica/event.h>
 #include <mica/guest_access.h>
+#include <mica/irq.h>
+#include <mica/hv_evtchn.h>
 #include <mica/mm.h>
 #include <mica/panic.h>
 #include <mica/string.h>
@@ -30,6 +33,8 @@ static struct domain *owner_of(const struct evtchn_domain *ed)
 
 static struct evtchn_domain *ops_get_domain(struct evtchn_domain *caller, uint16_t domid)
 {
+    if (domid == DOMID_XEN)             /* Mica's own ends (common/hv_evtchn.c) */
+        return hv_evtchn_domain();
     struct domain *d = domid == DOMID_SELF ? owner_of(caller) : domain_lookup(domid);
     return d && !d->is_dying ? &d->evtchn : NULL;
 }
@@ -38,7 +43,8 @@ static void ops_put_domain(struct evtchn_domain *d) { (void)d; }
 
 static bool ops_may_control(const struct evtchn_domain *caller, const struct evtchn_domain *target)
 {
-    return caller == target || owner_of(caller)->is_privileged;
+    /* Nobody controls Mica's own ports (owner NULL), not even dom0. */
+    return caller == target || (target->owner && owner_of(caller)->is_privileged);
 }
 
 /* Interrupts off while holding an event lock: timers never deliver from IRQ context anyway. */
@@ -50,7 +56,42 @@ static void ops_unlock(struct evtchn_domain *d) { spin_unlock(&owner_of(d)->even
  * the guest; a vCPU waiting in SCHEDOP_block/poll re-checks after any
  * interrupt. With one CPU running guests there is nobody else to prod.
  */
-static void ops_kick(struct evtchn_domain *d, uint32_t vcpu) { (void)d; (void)vcpu; }
+/* An upcall became pending for the vCPU: wake it, or interrupt the CPU it runs on. */
+static void ops_kick(struct evtchn_domain *d, uint32_t vcpu)
+{
+    struct domain *dom = d->owner;
+    if (vcpu < dom->max_vcpus && dom->vcpu[vcpu])
+        vcpu_kick(dom->vcpu[vcpu]);
+}
+
+/* A port became pending (masked or not): SCHEDOP_poll waiters re-check. */
+static void ops_poll_wake(struct evtchn_domain *d, uint32_t port)
+{
+    struct domain *dom = d->owner;
+    (void)port;
+    for (unsigned int i = 0; i < dom->max_vcpus; i++) {
+        struct vcpu *v = dom->vcpu[i];
+        if (v && v->polling)
+            vcpu_kick(v);
+    }
+}
+
+/* Physical IRQs (arch/x86/irq.c): who may bind a pirq, and the binding itself. */
+static bool ops_pirq_permitted(const struct evtchn_domain *d, uint32_t pirq)
+{
+    return irq_pirq_permitted(owner_of(d), pirq);
+}
+
+static int ops_pirq_bind(struct evtchn_domain *d, uint32_t pirq, uint32_t vcpu, bool share)
+{
+    (void)vcpu;
+    return irq_pirq_bind(owner_of(d), pirq, share);
+}
+
+static void ops_pirq_unbind(struct evtchn_domain *d, uint32_t pirq)
+{
+    irq_pirq_unbind(owner_of(d), pirq);
+}
 
 static const struct evtchn_ops mica_evtchn_ops = {
     .get_domain = ops_get_domain,
@@ -59,6 +100,10 @@ static const struct evtchn_ops mica_evtchn_ops = {
     .lock = ops_lock,
     .unlock = ops_unlock,
     .kick = ops_kick,
+    .poll_wake = ops_poll_wake,
+    .pirq_permitted = ops_pirq_permitted,
+    .pirq_bind = ops_pirq_bind,
+    .pirq_unbind = ops_pirq_unbind,
 };
 
 void event_domain_init(struct domain *d)
@@ -78,11 +123,17 @@ void event_domain_init(struct domain *d)
                          (uint64_t *)d->shared_info->evtchn_mask);
     for (unsigned i = 0; i < d->max_vcpus; i++)
         evtchn_attach_vcpu_info(&d->evtchn, i, (struct evtchn_vcpu_info *)d->vcpu[i]->vcpu_info);
+    irq_domain_init(d);         /* its pirqs: sets d->evtchn.nr_pirqs */
 }
 
 void send_vcpu_virq(struct vcpu *v, unsigned virq)
 {
     evtchn_send_vcpu_virq(&v->domain->evtchn, v->vcpu_id, virq);
+}
+
+void send_global_virq(struct domain *d, unsigned virq)
+{
+    evtchn_send_global_virq(&d->evtchn, virq);
 }
 
 bool event_port_pending(struct domain *d, uint32_t port)
@@ -164,7 +215,9 @@ long do_event_channel_op(int cmd, guest_ptr_t arg)
     case EVTCHNOP_send: {
         struct evtchn_send a;
         IN(a);
-        return evtchn_send(ed, a.port);
+        rc = evtchn_send(ed, a.port);
+        hv_evtchn_run();                /* a port of Mica's may have gone pending */
+        return rc;
     }
     case EVTCHNOP_status: {
         struct evtchn_status a;

@@ -1,29 +1,54 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Buddy allocator; see include/mica/page_alloc.h. */
+/* Buddy allocator with Xen-style address zones; see include/mica/page_alloc.h. */
 #include <mica/page_alloc.h>
+
+/* Bit width of x: 0 for 0, 1 for 1, 2 for 2-3, ... */
+static unsigned width(uint64_t x)
+{
+    return x ? 64u - (unsigned)__builtin_clzll(x) : 0;
+}
+
+unsigned heap_zone(mfn_t mfn, unsigned order)
+{
+    return width(mfn + (1ULL << order) - 1);
+}
+
+/* The highest zone whose frames all lie below 2^address_bits bytes (Xen's bits_to_zone). */
+static unsigned zone_limit(unsigned address_bits)
+{
+    if (!address_bits)
+        return HEAP_ZONES - 1;
+    if (address_bits <= PAGE_SHIFT)
+        return 1;
+    return address_bits - PAGE_SHIFT < HEAP_ZONES - 1 ? address_bits - PAGE_SHIFT : HEAP_ZONES - 1;
+}
 
 static void list_push(struct page_heap *h, mfn_t mfn, unsigned order)
 {
     struct page_info *pg = &h->frames[mfn];
-    uint32_t head = h->free_head[order];
+    unsigned zone = heap_zone(mfn, order);
+    uint32_t head = h->free_head[zone][order];
 
     pg->prev = PAGE_LIST_NULL;
     pg->next = head;
     if (head != PAGE_LIST_NULL)
         h->frames[head].prev = (uint32_t)mfn;
-    h->free_head[order] = (uint32_t)mfn;
+    h->free_head[zone][order] = (uint32_t)mfn;
+    h->zone_free[zone] += 1ULL << order;
 }
 
 static void list_remove(struct page_heap *h, mfn_t mfn, unsigned order)
 {
     struct page_info *pg = &h->frames[mfn];
+    unsigned zone = heap_zone(mfn, order);
 
     if (pg->prev != PAGE_LIST_NULL)
         h->frames[pg->prev].next = pg->next;
     else
-        h->free_head[order] = pg->next;
+        h->free_head[zone][order] = pg->next;
     if (pg->next != PAGE_LIST_NULL)
         h->frames[pg->next].prev = pg->prev;
+    h->zone_free[zone] -= 1ULL << order;
 }
 
 static void mark_block(struct page_heap *h, mfn_t mfn, unsigned order, bool free)
@@ -45,8 +70,11 @@ void heap_init(struct page_heap *h, struct page_info *frames, mfn_t nr_frames)
     h->nr_frames = nr_frames;
     h->free_pages = 0;
     h->total_pages = 0;
-    for (unsigned o = 0; o <= MAX_ORDER; o++)
-        h->free_head[o] = PAGE_LIST_NULL;
+    for (unsigned z = 0; z < HEAP_ZONES; z++) {
+        h->zone_free[z] = 0;
+        for (unsigned o = 0; o <= MAX_ORDER; o++)
+            h->free_head[z][o] = PAGE_LIST_NULL;
+    }
 }
 
 static void free_block(struct page_heap *h, mfn_t mfn, unsigned order)
@@ -95,25 +123,21 @@ void heap_add_range(struct page_heap *h, mfn_t start, mfn_t count)
     }
 }
 
-mfn_t heap_alloc(struct page_heap *h, unsigned order)
+/*
+ * Take the free block of 2^have frames at mfn off its list and cut it down
+ * to 2^order frames, returning the rest to the lists; the part kept is the
+ * lowest (high == false) or the highest one.
+ */
+static mfn_t take_block(struct page_heap *h, mfn_t mfn, unsigned have, unsigned order, bool high)
 {
-    unsigned o = order;
-
-    if (order > MAX_ORDER)
-        return INVALID_MFN;
-    while (o <= MAX_ORDER && h->free_head[o] == PAGE_LIST_NULL)
-        o++;
-    if (o > MAX_ORDER)
-        return INVALID_MFN;
-
-    mfn_t mfn = h->free_head[o];
-    list_remove(h, mfn, o);
-    /* Split: keep the low half, return the high halves to the lists. */
-    while (o > order) {
-        o--;
-        mfn_t upper = mfn + (1ULL << o);
-        mark_block(h, upper, o, true);
-        list_push(h, upper, o);
+    list_remove(h, mfn, have);
+    while (have > order) {
+        have--;
+        mfn_t rest = high ? mfn : mfn + (1ULL << have);
+        if (high)
+            mfn += 1ULL << have;
+        mark_block(h, rest, have, true);
+        list_push(h, rest, have);
     }
     mark_block(h, mfn, order, false);
     h->free_pages -= 1ULL << order;
@@ -123,6 +147,39 @@ mfn_t heap_alloc(struct page_heap *h, unsigned order)
         h->frames[mfn + i].type_info = 0;
     }
     return mfn;
+}
+
+mfn_t heap_alloc(struct page_heap *h, unsigned order)
+{
+    if (order > MAX_ORDER)
+        return INVALID_MFN;
+    for (unsigned o = order; o <= MAX_ORDER; o++)
+        for (unsigned z = HEAP_ZONES; z-- > 0;)
+            if (h->free_head[z][o] != PAGE_LIST_NULL)
+                return take_block(h, h->free_head[z][o], o, order, false);
+    return INVALID_MFN;
+}
+
+mfn_t heap_alloc_high(struct page_heap *h, unsigned order, unsigned address_bits)
+{
+    if (order > MAX_ORDER)
+        return INVALID_MFN;
+    for (unsigned z = zone_limit(address_bits) + 1; z-- > 0;) {
+        if (h->zone_free[z] < (1ULL << order))
+            continue;
+        for (unsigned o = order; o <= MAX_ORDER; o++)
+            if (h->free_head[z][o] != PAGE_LIST_NULL)
+                return take_block(h, h->free_head[z][o], o, order, true);
+    }
+    return INVALID_MFN;
+}
+
+uint64_t heap_free_below(const struct page_heap *h, unsigned address_bits)
+{
+    uint64_t n = 0;
+    for (unsigned z = 0; z <= zone_limit(address_bits); z++)
+        n += h->zone_free[z];
+    return n;
 }
 
 int heap_free(struct page_heap *h, mfn_t mfn, unsigned order)
@@ -141,22 +198,30 @@ int heap_check(const struct page_heap *h)
 {
     uint64_t counted = 0;
 
-    for (unsigned o = 0; o <= MAX_ORDER; o++) {
-        uint32_t prev = PAGE_LIST_NULL;
-        for (uint32_t m = h->free_head[o]; m != PAGE_LIST_NULL; m = h->frames[m].next) {
-            const struct page_info *pg = &h->frames[m];
-            if (m >= h->nr_frames || pg->prev != prev)
-                return -1;
-            if (!(pg->flags & PGF_FREE_HEAD) || pg->order != o || (m & ((1u << o) - 1)))
-                return -2;
-            for (uint64_t i = 0; i < (1ULL << o); i++)
-                if (!(h->frames[m + i].flags & PGF_FREE))
-                    return -3;
-            counted += 1ULL << o;
-            prev = m;
-            if (counted > h->nr_frames)
-                return -4;   /* a cycle */
+    for (unsigned z = 0; z < HEAP_ZONES; z++) {
+        uint64_t in_zone = 0;
+        for (unsigned o = 0; o <= MAX_ORDER; o++) {
+            uint32_t prev = PAGE_LIST_NULL;
+            for (uint32_t m = h->free_head[z][o]; m != PAGE_LIST_NULL; m = h->frames[m].next) {
+                const struct page_info *pg = &h->frames[m];
+                if (m >= h->nr_frames || pg->prev != prev)
+                    return -1;
+                if (!(pg->flags & PGF_FREE_HEAD) || pg->order != o || (m & ((1u << o) - 1)))
+                    return -2;
+                for (uint64_t i = 0; i < (1ULL << o); i++)
+                    if (!(h->frames[m + i].flags & PGF_FREE))
+                        return -3;
+                if (heap_zone(m, o) != z)
+                    return -6;  /* on the wrong zone's list */
+                counted += 1ULL << o;
+                in_zone += 1ULL << o;
+                prev = m;
+                if (counted > h->nr_frames)
+                    return -4;   /* a cycle */
+            }
         }
+        if (in_zone != h->zone_free[z])
+            return -7;
     }
     return counted == h->free_pages ? 0 : -5;
 }

@@ -1,38 +1,50 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * HYPERVISOR_sched_op (and its pre-3.0 form sched_op_compat). With one vCPU
- * per CPU (the scheduler comes with SMP), yield returns at once, and block
- * and poll wait on this CPU: halted until an interrupt, then re-checked.
- * Timer expiries are turned into VIRQ_TIMER while waiting, since the exit
- * path that normally does it is not reached until the wait ends.
+ * HYPERVISOR_sched_op (and its pre-3.0 form sched_op_compat): yield, block
+ * and poll go through the scheduler (common/schedule.c). A blocked or
+ * polling vCPU gives its CPU away; it is woken by an event for it
+ * (vcpu_kick), a polled port becoming pending (even a masked one), its
+ * timer, or the poll timeout.
  */
+#include <asm/regs.h>
 #include <asm/x86.h>
 #include <public/errno.h>
 #include <public/sched.h>
 #include <mica/domain.h>
 #include <mica/event.h>
 #include <mica/guest_access.h>
+#include <mica/sched.h>
 #include <mica/time.h>
 
 #define MAX_POLL_PORTS 128      /* Xen's limit for SCHEDOP_poll */
 
-/* Wait for the next interrupt, then deliver what timers produced. */
-static void wait_for_interrupt(struct vcpu *v)
+/* Events the vCPU would take if it returned now (Xen's local_events_need_delivery). */
+static bool events_waiting(const struct vcpu *v)
 {
-    __asm__ volatile("sti; hlt" ::: "memory");
-    timer_deliver(v);
+    return (v->vcpu_info->evtchn_upcall_pending && !v->vcpu_info->evtchn_upcall_mask) ||
+           v->timer_virq_due;
 }
 
 static long sched_block(struct vcpu *v)
 {
     /* Blocking re-enables event delivery; return as soon as one is pending. */
     v->vcpu_info->evtchn_upcall_mask = 0;
-    timer_deliver(v);
-    while (!v->vcpu_info->evtchn_upcall_pending)
-        wait_for_interrupt(v);
+    guest_cpu_user_regs()->rax = 0;         /* the result, if we resume elsewhere */
+    vcpu_block_begin();
+    if (events_waiting(v)) {
+        vcpu_block_cancel();
+        return 0;
+    }
+    vcpu_block_wait();
     return 0;
 }
 
+/*
+ * Wait until one of the ports is pending (masked or not: Linux's spinlock
+ * slow path polls a masked port), an event is delivered to the vCPU, or
+ * the timeout (absolute system time, 0 = none) passes. Spurious returns
+ * are allowed; callers re-check, as on Xen.
+ */
 static long sched_poll(struct vcpu *v, guest_ptr_t arg)
 {
     struct sched_poll p;
@@ -44,23 +56,37 @@ static long sched_poll(struct vcpu *v, guest_ptr_t arg)
     if (!guest_range_ok(ports, (size_t)p.nr_ports * sizeof(evtchn_port_t)))
         return -XEN_EFAULT;
 
-    for (;;) {
-        for (unsigned i = 0; i < p.nr_ports; i++) {
-            evtchn_port_t port;
-            if (copy_from_guest(&port, ports + i * sizeof(port), sizeof(port)))
-                return -XEN_EFAULT;
-            int rc = evtchn_poll_port(&v->domain->evtchn, port);
-            if (rc < 0)
-                return rc;          /* a port that does not exist */
-            if (rc > 0)
-                return 0;           /* one is pending already */
+    guest_cpu_user_regs()->rax = 0;
+    v->polling = true;
+    vcpu_block_begin();
+    long rc = 0;
+    bool ready = events_waiting(v);
+    for (unsigned i = 0; i < p.nr_ports && !ready; i++) {
+        evtchn_port_t port;
+        if (copy_from_guest(&port, ports + i * sizeof(port), sizeof(port))) {
+            rc = -XEN_EFAULT;
+            break;
         }
-        if (p.timeout && now_ns() >= p.timeout)
-            return 0;
-        if (p.timeout)
-            timer_wake_at(p.timeout);
-        wait_for_interrupt(v);
+        int st = evtchn_poll_port(&v->domain->evtchn, port);
+        if (st < 0)
+            rc = st;            /* a port that does not exist */
+        else if (st > 0)
+            ready = true;       /* one is pending already */
+        if (rc)
+            break;
     }
+    if (rc || ready || (p.timeout && now_ns() >= p.timeout)) {
+        vcpu_block_cancel();
+        v->polling = false;
+        return rc;
+    }
+    v->poll_deadline = p.timeout;
+    if (p.timeout)
+        timer_reprogram();
+    vcpu_block_wait();
+    v->polling = false;
+    v->poll_deadline = 0;
+    return 0;
 }
 
 static long sched_shutdown(struct vcpu *v, unsigned int reason)
@@ -75,6 +101,7 @@ long do_sched_op(int cmd, guest_ptr_t arg)
 
     switch (cmd) {
     case SCHEDOP_yield:
+        sched_yield();
         return 0;
     case SCHEDOP_block:
         return sched_block(v);
@@ -116,6 +143,7 @@ long do_sched_op_compat(int cmd, unsigned long arg)
 {
     switch (cmd) {
     case SCHEDOP_yield:
+        sched_yield();
         return 0;
     case SCHEDOP_block:
         return sched_block(current);

@@ -19,6 +19,8 @@
 #include <mica/selftest.h>
 #include <mica/serial.h>
 #include <mica/setup.h>
+#include <mica/sched.h>
+#include <mica/smp.h>
 #include <mica/string.h>
 #include <mica/time.h>
 
@@ -103,6 +105,8 @@ void __noreturn start_mica(uint32_t magic, uint32_t info)
     apic_init();
     timer_cpu_init();
     sti();
+    smp_init();
+    io_apic_init();
 
     if (run_selftests())
         panic("boot self-tests failed");
@@ -122,9 +126,13 @@ void __noreturn start_mica(uint32_t magic, uint32_t info)
 
     pv_cpu_init(0);
     pv_fpu_cpu_init();
+    sched_cpu_init(0);
     pv_mm_init();
     if (dom0_build(&boot_info))
         panic("could not build dom0 from module 0");
     printk("Starting dom0 (%lu ms since Mica started)\n", now_ns() / 1000000);
-    pv_start_vcpu(domain_lookup(0)->vcpu[0]);
+    struct vcpu *v0 = domain_lookup(0)->vcpu[0];
+    v0->initialised = true;
+    vcpu_clear_pause_flag(v0, VPF_DOWN);
+    pv_enter_idle();            /* the scheduler takes it from here */
 }

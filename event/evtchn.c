@@ -474,8 +474,8 @@ static uint32_t pirq_port(const struct evtchn_domain *d, uint32_t pirq)
 /*
  * EVTCHNOP_bind_pirq. Xen: pirq out of range -EINVAL; no access -EPERM;
  * already bound -EEXIST; no port -ENOSPC; then the IRQ layer may refuse.
- * Here the IRQ layer is the glue's pirq_bind hook; without one the call
- * is -ENOSYS (Mica has no physical IRQ passthrough yet).
+ * Here the IRQ layer is the glue's pirq_bind hook (Mica's is
+ * arch/x86/irq.c); without one the call is -ENOSYS.
  */
 int evtchn_bind_pirq(struct evtchn_domain *d, uint32_t pirq, uint32_t flags,
                      uint32_t *port)
@@ -834,15 +834,44 @@ void evtchn_send_global_virq(struct evtchn_domain *d, uint32_t virq)
     d->ops->unlock(d);
 }
 
+void evtchn_send_pirq_locked(struct evtchn_domain *d, uint32_t pirq)
+{
+    uint32_t port = pirq_port(d, pirq);
+
+    if (port)
+        set_pending(d, d->chans[port].notify_vcpu, port);
+}
+
 void evtchn_send_pirq(struct evtchn_domain *d, uint32_t pirq)
+{
+    d->ops->lock(d);
+    evtchn_send_pirq_locked(d, pirq);
+    d->ops->unlock(d);
+}
+
+uint32_t evtchn_pirq_port(struct evtchn_domain *d, uint32_t pirq)
 {
     uint32_t port;
 
     d->ops->lock(d);
     port = pirq_port(d, pirq);
-    if (port)
-        set_pending(d, d->chans[port].notify_vcpu, port);
     d->ops->unlock(d);
+    return port;
+}
+
+bool evtchn_port_masked(struct evtchn_domain *d, uint32_t port)
+{
+    bool masked;
+
+    d->ops->lock(d);
+    if (!port_valid(d, port))
+        masked = true;
+    else if (d->abi == EVTCHN_ABI_FIFO)
+        masked = evtchn_fifo_is_masked(d, port);
+    else
+        masked = evtchn_2l_is_masked(d, port);
+    d->ops->unlock(d);
+    return masked;
 }
 
 int evtchn_poll_port(struct evtchn_domain *d, uint32_t port)

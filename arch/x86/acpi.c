@@ -140,6 +140,20 @@ static const struct acpi_header *find_table(const struct acpi_rsdp *rsdp, const 
     return NULL;
 }
 
+/*
+ * Any table by signature (checksum verified), for the parsers that need
+ * more than power control (arch/x86/smp.c reads the MADT). The whole table
+ * is mapped; its length is in its header.
+ */
+const void *acpi_find_table(const char *sig, uint32_t *len)
+{
+    const struct acpi_rsdp *rsdp = find_rsdp();
+    const struct acpi_header *t = rsdp ? find_table(rsdp, sig) : NULL;
+    if (t && len)
+        *len = t->length;
+    return t;
+}
+
 /* An AML integer constant at p (ZeroOp, OneOp, BytePrefix, WordPrefix). */
 static int aml_int(const uint8_t *p, const uint8_t *end, uint8_t *out, size_t *used)
 {

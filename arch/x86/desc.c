@@ -7,9 +7,13 @@
  * GDT entries 0..7167 and the flat ring-3 selectors (0xe02b, 0xe033, ...)
  * mean the same as on Xen. The TSS gives three IST stacks so that NMI, #DF
  * and #MC always run on a known-good stack, even after a stack overflow.
+ *
+ * Each CPU has its own GDT (its TSS descriptor, busy once loaded, and its
+ * per-CPU segment differ) and TSS (its stacks); the IDT is shared.
  */
 #include <asm/desc.h>
 #include <asm/x86.h>
+#include <mica/mm.h>
 #include <mica/string.h>
 
 #define GDT_ENTRIES (HV_FIRST_RESERVED_GDT_ENTRY + NR_RESERVED_GDT_ENTRIES)
@@ -32,10 +36,34 @@ struct __packed desc_ptr {
     uint64_t base;
 };
 
-/* Boot CPU tables; secondary CPUs will get theirs from the heap. */
+/* CPU 0's GDT is static; secondary CPUs' come from the heap (cpu_desc_alloc). */
 static uint64_t boot_gdt[GDT_ENTRIES] __attribute__((aligned(4096)));
-static struct tss64 boot_tss __attribute__((aligned(128)));
+static uint64_t *cpu_gdt[NR_CPUS] = { boot_gdt };
+/* 128-byte slots, so no TSS straddles a page. */
+static struct { struct tss64 tss; } __attribute__((aligned(128))) cpu_tss[NR_CPUS];
 static struct idt_entry idt[256] __attribute__((aligned(4096)));
+
+#define GDT_ORDER 4     /* 16 pages hold the GDT_ENTRIES * 8 bytes */
+_Static_assert(sizeof(boot_gdt) <= (PAGE_SIZE << GDT_ORDER), "GDT larger than its allocation");
+
+static uint64_t *this_cpu_gdt(void)
+{
+    return cpu_gdt[get_cpu_info()->cpu_id];
+}
+
+int cpu_desc_alloc(unsigned int cpu)
+{
+    if (cpu >= NR_CPUS)
+        return -1;
+    if (!cpu_gdt[cpu]) {
+        uint64_t *gdt = alloc_pages(GDT_ORDER);
+        if (!gdt)
+            return -1;
+        memset(gdt, 0, PAGE_SIZE << GDT_ORDER);
+        cpu_gdt[cpu] = gdt;
+    }
+    return 0;
+}
 
 extern char trap_stubs[];
 
@@ -46,7 +74,7 @@ extern char trap_stubs[];
  */
 uint64_t *cpu_reserved_gdt_page(void)
 {
-    return &boot_gdt[HV_FIRST_RESERVED_GDT_ENTRY];
+    return &this_cpu_gdt()[HV_FIRST_RESERVED_GDT_ENTRY];
 }
 
 void load_gdt(uint64_t base)
@@ -59,7 +87,7 @@ void load_gdt(uint64_t base)
 /* Back to this CPU's own table (no guest descriptor tables in use). */
 void load_cpu_gdt(void)
 {
-    load_gdt((uint64_t)boot_gdt);
+    load_gdt((uint64_t)this_cpu_gdt());
 }
 
 static void set_gdt_entry(uint64_t *gdt, unsigned sel, uint64_t desc)
@@ -103,8 +131,8 @@ static void idt_init(void)
 
 void cpu_desc_init(unsigned int cpu, void *stack)
 {
-    uint64_t *gdt = boot_gdt;
-    struct tss64 *tss = &boot_tss;
+    uint64_t *gdt = cpu_gdt[cpu];
+    struct tss64 *tss = &cpu_tss[cpu].tss;
     uint64_t base = (uint64_t)stack;
 
     if (cpu == 0)

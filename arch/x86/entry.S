@@ -215,6 +215,7 @@ exit_to_guest:
 .endm
 
     .globl syscall_stubs
+    .balign 32                      /* stub n is at exactly syscall_stubs + 32 * n */
 syscall_stubs:
     SYSCALL_STUBS syscall_common
 syscall_common:
@@ -227,6 +228,7 @@ syscall_common:
      * from and exit_to_guest does not take SYSRETQ back to it.
      */
     .globl cstar_stubs
+    .balign 32
 cstar_stubs:
     SYSCALL_STUBS cstar_common
 cstar_common:
@@ -257,6 +259,17 @@ sysenter_entry:
     pushq   $0                      /* rip */
     pushq   $0
     GUEST_ENTRY pv_sysenter_entry
+
+/*
+ * Start this CPU's stack afresh: %rdi = the new top (the guest frame slot),
+ * %rsi = the function to run there, which never returns (the idle loop).
+ */
+    .globl reset_stack_and_call
+reset_stack_and_call:
+    mov     %rdi, %rsp
+    xor     %ebp, %ebp
+    call    *%rsi
+    ud2
 
 /* Start a vCPU: %rdi = its initial frame, already at the top of this stack. */
     .globl start_guest

@@ -15,6 +15,7 @@
 #include <asm/x86.h>
 #include <mica/bootinfo.h>
 #include <mica/console.h>
+#include <mica/domain.h>
 #include <mica/memmap.h>
 #include <mica/mm.h>
 #include <mica/panic.h>
@@ -223,8 +224,16 @@ const uint64_t *idle_page_table(void)
     return idle_l4;
 }
 
+/*
+ * A frame's last reference went. A guest's frame leaves its owner's page
+ * list and tot_pages first (domain_page_released); every frame stops being
+ * anyone's guest frame in the M2P, as in Xen's free path.
+ */
 static void release_frame(struct page_info *pg)
 {
+    if (pg->flags & PGF_DOMAIN_LIST)
+        domain_page_released(pg);
+    set_m2p(page_to_mfn(pg), INVALID_M2P_ENTRY);
     free_frames(page_to_mfn(pg), 0);
 }
 
@@ -237,8 +246,14 @@ void mm_init(const struct boot_info *bi)
     memmap_ram_only(&free_map, &bi->map);
     memmap_carve(&free_map, 0, 0x100000);
     memmap_carve(&free_map, MICA_PHYS_START, (uint64_t)__image_end - MICA_VIRT_START - MICA_PHYS_START);
-    for (unsigned i = 0; i < bi->nr_modules; i++)
-        memmap_carve(&free_map, bi->modules[i].start, bi->modules[i].end - bi->modules[i].start);
+    /*
+     * Whole frames: a module's partial last frame is still the module's
+     * (dom0 gets the initrd's frames in place), never the heap's.
+     */
+    for (unsigned i = 0; i < bi->nr_modules; i++) {
+        uint64_t start = ALIGN_DOWN(bi->modules[i].start, PAGE_SIZE);
+        memmap_carve(&free_map, start, ALIGN_UP(bi->modules[i].end, PAGE_SIZE) - start);
+    }
 
     max_mfn = memmap_top(&bi->map, MEM_RAM) >> PAGE_SHIFT;
 
@@ -279,8 +294,13 @@ void mm_init(const struct boot_info *bi)
         }
     }
     heap_init(&heap, frame_table, max_mfn);
-    for (unsigned i = 0; i < free_map.nr; i++)
-        heap_add_range(&heap, free_map.r[i].addr >> PAGE_SHIFT, free_map.r[i].size >> PAGE_SHIFT);
+    /* Only frames wholly inside a free range. */
+    for (unsigned i = 0; i < free_map.nr; i++) {
+        mfn_t first = ALIGN_UP(free_map.r[i].addr, PAGE_SIZE) >> PAGE_SHIFT;
+        mfn_t end = (free_map.r[i].addr + free_map.r[i].size) >> PAGE_SHIFT;
+        if (end > first)
+            heap_add_range(&heap, first, end - first);
+    }
     heap_ready = true;
     page_release_hook = release_frame;
     build_m2p();
@@ -320,16 +340,36 @@ void free_pages(void *va, unsigned order)
     free_frames(virt_to_maddr(va) >> PAGE_SHIFT, order);
 }
 
+/* Guest memory from the top down, Mica's own by best fit (page_alloc.h). */
 struct page_info *alloc_domain_pages(uint16_t owner, unsigned order)
 {
     unsigned long flags = spin_lock_irqsave(&heap_lock);
-    mfn_t mfn = heap_alloc(&heap, order);
+    mfn_t mfn = owner == OWNER_HYPERVISOR ? heap_alloc(&heap, order) : heap_alloc_high(&heap, order, 0);
     spin_unlock_irqrestore(&heap_lock, flags);
     if (mfn == INVALID_MFN)
         return NULL;
     for (mfn_t i = 0; i < (1ULL << order); i++)
         page_assign(&frame_table[mfn + i], owner);
     return &frame_table[mfn];
+}
+
+/*
+ * Guest memory never takes the heap's last GUEST_RESERVE_PAGES frames, so
+ * a guest that balloons up everything it may cannot make Mica's own later
+ * allocations fail (a new domain, descriptor-table areas, grant and event
+ * pages). Xen keeps no such reserve; the difference shows only when memory
+ * is all but gone.
+ */
+#define GUEST_RESERVE_PAGES 1024
+
+struct page_info *alloc_guest_frames(unsigned order, unsigned address_bits)
+{
+    mfn_t mfn = INVALID_MFN;
+    unsigned long flags = spin_lock_irqsave(&heap_lock);
+    if (order <= MAX_ORDER && heap.free_pages >= GUEST_RESERVE_PAGES + (1ULL << order))
+        mfn = heap_alloc_high(&heap, order, address_bits);
+    spin_unlock_irqrestore(&heap_lock, flags);
+    return mfn == INVALID_MFN ? NULL : &frame_table[mfn];
 }
 
 uint64_t heap_free_page_count(void) { return heap.free_pages; }

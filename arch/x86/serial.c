@@ -146,6 +146,11 @@ static void serial_write(const char *s, size_t n)
 
 static const struct console_sink serial_sink = { serial_write };
 
+bool serial_rx_ready(void)
+{
+    return console_uart && (inb(console_uart->io_base + UART_LSR) & LSR_DR);
+}
+
 int serial_getc(void)
 {
     if (!console_uart || !(inb(console_uart->io_base + UART_LSR) & LSR_DR))
@@ -199,4 +204,9 @@ void serial_console_describe(void)
 unsigned int serial_console_io_base(void)
 {
     return console_uart ? console_uart->io_base : 0;
+}
+
+unsigned int serial_console_irq(void)
+{
+    return console_uart ? console_uart->irq : 0;
 }

@@ -7,10 +7,13 @@
  *   de     divide by zero                     gp     non-canonical access
  *   stack  overflow the stack into its guard page (-> #DF on its IST stack)
  *   panic  call panic()
+ *   cpu1-<kind>  any of these on CPU 1 (smp_call_function), which must
+ *          then stop the other CPUs and report which CPU failed
  */
 #include <mica/console.h>
 #include <mica/panic.h>
 #include <mica/param.h>
+#include <mica/smp.h>
 #include <mica/string.h>
 
 #ifdef MICA_TEST_HOOKS
@@ -29,10 +32,22 @@ static unsigned __attribute__((noinline)) recurse_forever(unsigned depth)
     return recurse_forever(depth + 1) + pad[0];
 }
 
+static void __attribute__((noinline)) do_test_fault(const char *kind);
+
+static void fault_on_this_cpu(void *kind)
+{
+    do_test_fault(kind);
+}
+
 static void __attribute__((noinline)) do_test_fault(const char *kind)
 {
     volatile unsigned zero = 0;
 
+    if (!strncmp(kind, "cpu1-", 5)) {
+        smp_call_function(1, fault_on_this_cpu, (void *)(kind + 5), true);
+        pr_err("test_fault=%s: CPU 1 is not online or did not fault\n", kind);
+        return;
+    }
     if (!strcmp(kind, "pf"))
         *(volatile uint64_t *)0xbad000 = 1;
     else if (!strcmp(kind, "ud"))

@@ -10,6 +10,7 @@
  */
 #include <asm/x86.h>
 #include <mica/console.h>
+#include <mica/domain.h>
 #include <mica/time.h>
 #include <public/xen.h>
 
@@ -134,7 +135,9 @@ static uint64_t days_since_epoch(unsigned y, unsigned m, unsigned d)
     return era * 146097 + doe - 719468;
 }
 
-static uint64_t boot_wallclock_sec;   /* seconds since 1970 at system time 0 */
+/* The wall clock at system time 0: seconds since 1970 and nanoseconds. */
+static uint64_t boot_wallclock_sec;
+static uint32_t boot_wallclock_nsec;
 
 void wallclock_init(void)
 {
@@ -166,7 +169,20 @@ void update_wallclock(struct shared_info *s)
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     s->wc_sec = (uint32_t)boot_wallclock_sec;
     s->wc_sec_hi = (uint32_t)(boot_wallclock_sec >> 32);
-    s->wc_nsec = 0;
+    s->wc_nsec = boot_wallclock_nsec;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     s->wc_version++;
+}
+
+void wallclock_set(uint64_t secs, uint32_t nsecs, uint64_t system_time)
+{
+    /* secs.nsecs was the time at system_time: move it back to system time 0. */
+    uint64_t ns = secs * 1000000000ULL + nsecs - system_time;
+    boot_wallclock_sec = ns / 1000000000ULL;
+    boot_wallclock_nsec = (uint32_t)(ns % 1000000000ULL);
+    for (domid_t id = 0; id < MAX_DOMAINS; id++) {
+        struct domain *d = domain_lookup(id);
+        if (d)
+            update_wallclock(d->shared_info);
+    }
 }

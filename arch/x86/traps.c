@@ -19,6 +19,7 @@
 #include <mica/panic.h>
 #include <mica/power.h>
 #include <mica/pv.h>
+#include <mica/smp.h>
 #include <mica/symbols.h>
 
 static const char *const vector_names[32] = {
@@ -130,6 +131,7 @@ static void __noreturn fatal_trap(const struct cpu_user_regs *r)
     unsigned vec = r->entry_vector;
 
     cli();
+    smp_crash_begin();      /* the other CPUs stop here and now */
     console_force_unlock();
     console_force("----[ Mica crash: %s (vector %u), error code %04x ]----\n",
                   vec < 32 ? vector_names[vec] : "interrupt", vec, r->error_code);
@@ -149,6 +151,9 @@ void do_trap(struct cpu_user_regs *r)
 {
     unsigned vec = r->entry_vector;
 
+    /* An NMI may be another CPU's crash asking this one to stop: then it never returns. */
+    if (vec == 2)
+        smp_nmi_stop();
     if (vec == 0x80 && !regs_from_hypervisor(r)) {
         pv_int80(r);
         return;

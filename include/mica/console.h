@@ -38,4 +38,9 @@ void console_force_unlock(void);
 extern struct log_ring console_ring;
 int parse_loglvl(const char *s, enum log_level *out);
 
+/* Serial input for the control domain's console_io (common/console_io.c):
+ * does CPU cpu poll for it, and the poll (housekeeping tick, interrupt context). */
+bool console_io_polls(unsigned int cpu);
+void console_io_tick(void);
+
 #endif

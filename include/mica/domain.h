@@ -7,6 +7,7 @@
 
 #include <public/xen.h>
 #include <public/arch-x86_64.h>
+#include <public/vcpu.h>
 #include <mica/evtchn.h>
 #include <mica/grant.h>
 #include <mica/page.h>
@@ -27,6 +28,8 @@ struct trap_bounce {
 #define TBF_EXCEPTION          1
 #define TBF_EXCEPTION_ERRCODE  2
 #define TBF_INTERRUPT          8  /* mask events on delivery */
+
+#define PV_VMCE_BANKS 2                 /* machine-check banks a guest sees (Xen's) */
 
 struct pv_vcpu {
     struct trap_info trap_ctxt[256];    /* virtual IDT from set_trap_table */
@@ -56,22 +59,44 @@ struct pv_vcpu {
     unsigned int ldt_ents;
     mfn_t ldt_frames[16];               /* LDT pages mapped in the vCPU's area, 0 = none */
     bool desc_area;                     /* GDT/LDT area set up: LGDT uses it */
+    uint16_t saved_sel[4];              /* DS ES FS GS while not running (context.c) */
+    /* Virtual machine-check registers (arch/x86/pv/vmce.c). */
+    struct {
+        uint64_t mcg_status;
+        uint64_t bank[PV_VMCE_BANKS][3];        /* STATUS, ADDR, MISC */
+        uint64_t ctl2[PV_VMCE_BANKS];
+    } vmce;
 };
 
 struct vcpu {
     unsigned int vcpu_id;
     unsigned int processor;
     struct domain *domain;
-    struct vcpu_info *vcpu_info;        /* in the domain's shared_info */
+    struct vcpu_info *vcpu_info;        /* in shared_info, or the guest's page */
+    mfn_t vcpu_info_mfn;                /* that page (register_vcpu_info), or INVALID_MFN */
     struct pv_vcpu pv;
     struct trap_bounce trap_bounce;
     bool is_running;
-    bool blocked;
+    /* Scheduling (common/schedule.c): VPF_* flags, run queue, placement. */
+    unsigned int pause_flags;
+    bool on_runq, boosted, yielded;
+    struct vcpu *runq_next, *placed_next;
+    bool initialised;                   /* has a context (builder or VCPUOP_initialise) */
+    bool has_run;
+    /* SCHEDOP_poll in progress: its timeout (0 = none). */
+    bool polling;
+    uint64_t poll_deadline;
+    /* FPU register state while not running (arch/x86/pv/fpu.c), 64-byte aligned. */
+    void *fpu_area;
+    bool fpu_saved;
     /* Timers (common/timer.c): absolute system-time deadlines in ns, 0 = off. */
     uint64_t singleshot_deadline;
     uint64_t periodic_period, periodic_next;
     bool timer_virq_due;                /* expired: send VIRQ_TIMER on the way out */
     struct cpu_user_regs user_regs;     /* saved frame while not running */
+    /* Runstate accounting (common/runstate.c) and the guest's copy, 0 = none. */
+    struct vcpu_runstate_info runstate;
+    uint64_t runstate_guest;
 };
 
 struct domain {
@@ -82,9 +107,11 @@ struct domain {
     uint32_t pci_cf8;
     bool is_dying;
     bool is_shutting_down;
+    unsigned int pause_count;           /* paused by the toolstack/hypervisor */
     unsigned int shutdown_code;
     unsigned long vm_assist;            /* VMASST_TYPE_* bits */
     spinlock_t page_lock;
+    spinlock_t domain_lock;             /* vCPU contexts (VCPUOP_initialise) */
     uint64_t tot_pages, max_pages;
     uint32_t page_list_head;            /* frames owned, linked through page_info */
     struct shared_info *shared_info;
@@ -111,6 +138,25 @@ struct domain *domain_create(domid_t id, bool privileged, unsigned int max_vcpus
 struct domain *domain_lookup(domid_t id);
 /* Take ownership of freshly allocated frames. */
 void domain_add_page(struct domain *d, struct page_info *pg);
+/*
+ * Guest memory accounting (common/domain_page.c). Ordinary guest frames
+ * are on their owner's page list (PGF_DOMAIN_LIST) and counted in
+ * tot_pages; Mica's pages lent to a guest (shared_info, grant frames) are
+ * not, and none of these functions touch them.
+ *  - domain_assign_pages: give 2^order fresh frames (alloc_guest_frames) to
+ *    d. With count_pages, tot_pages grows and max_pages holds (-E2BIG,
+ *    nothing assigned); without, the caller keeps tot_pages balanced
+ *    (XENMEM_exchange). -EINVAL once d is dying.
+ *  - domain_steal_page: Xen's steal_page. Takes a frame away from d if only
+ *    its allocation holds it (no mapping, pin, type use or other
+ *    reference): it comes back with no owner, no references, off d's list,
+ *    tot_pages unchanged. 0 or -EINVAL.
+ *  - domain_page_released: the release hook's part for a guest frame whose
+ *    last reference went: off its owner's list, tot_pages - 1.
+ */
+int domain_assign_pages(struct domain *d, struct page_info *pg, unsigned int order, bool count_pages);
+int domain_steal_page(struct domain *d, struct page_info *pg);
+void domain_page_released(struct page_info *pg);
 /* Give a new domain its grant table (common/grant_table.c). */
 void grant_domain_init(struct domain *d);
 /* A domain asked to stop (SCHEDOP_shutdown) or crashed. */

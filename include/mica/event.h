@@ -10,6 +10,8 @@ struct vcpu;
 
 void event_domain_init(struct domain *d);
 void send_vcpu_virq(struct vcpu *v, unsigned virq);
+/* A global VIRQ (VIRQ_CONSOLE, VIRQ_DOM_EXC, ...) to whichever vCPU it is bound on. */
+void send_global_virq(struct domain *d, unsigned virq);
 bool event_port_pending(struct domain *d, uint32_t port);
 
 /* Timers. Deadlines are absolute system time (now_ns()). */
@@ -20,7 +22,5 @@ void timer_interrupt(void);
 void timer_reprogram(void);
 /* On the way to the guest: send VIRQ_TIMER for expired vCPU timers. */
 void timer_deliver(struct vcpu *v);
-/* Make sure the CPU wakes by 'deadline' (SCHEDOP_poll timeouts). */
-void timer_wake_at(uint64_t deadline);
 
 #endif

@@ -280,6 +280,15 @@ void evtchn_send_vcpu_virq(struct evtchn_domain *d, uint32_t vcpu, uint32_t virq
 void evtchn_send_global_virq(struct evtchn_domain *d, uint32_t virq);
 /* Physical IRQ routed to the port bound to pirq, if any. */
 void evtchn_send_pirq(struct evtchn_domain *d, uint32_t pirq);
+/*
+ * The same with d's event lock already held by the caller (the glue's
+ * device interrupt takes it with a trylock: it must never wait for it).
+ */
+void evtchn_send_pirq_locked(struct evtchn_domain *d, uint32_t pirq);
+/* The port bound to pirq, 0 if none. */
+uint32_t evtchn_pirq_port(struct evtchn_domain *d, uint32_t pirq);
+/* Is the port masked (an invalid port counts as masked)? */
+bool evtchn_port_masked(struct evtchn_domain *d, uint32_t port);
 bool evtchn_virq_is_global(uint32_t virq);
 
 /* ---- queries ---------------------------------------------------------- */

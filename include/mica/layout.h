@@ -101,6 +101,8 @@
 /* Interrupt vectors Mica uses for itself. */
 #define PIC_VECTOR_BASE        0x20   /* legacy 8259s, remapped and masked */
 #define TIMER_VECTOR           0xf0
+#define CALL_FUNCTION_VECTOR   0xfb   /* IPI: run the mailbox's function (smp_call_function) */
+#define EVENT_CHECK_VECTOR     0xfc   /* IPI: wake the CPU to look for work */
 #define SPURIOUS_VECTOR        0xff
 
 #endif

@@ -35,8 +35,18 @@ void *alloc_pages(unsigned order);
 void free_pages(void *va, unsigned order);
 uint64_t heap_free_page_count(void);
 uint64_t heap_total_page_count(void);
-/* Frame-level allocation with an owner (domains' memory). */
+/*
+ * Frame-level allocation with an owner: OWNER_HYPERVISOR's by best fit,
+ * a domain's from the highest memory down (page_alloc.h: low memory is
+ * kept for the requests that need it).
+ */
 struct page_info *alloc_domain_pages(uint16_t owner, unsigned order);
+/*
+ * Frames for guest memory with no owner yet (OWNER_NONE, counts zero), from
+ * the highest memory down; address_bits != 0: all below 2^address_bits
+ * bytes (Xen's MEMF_bits). NULL when nothing fits.
+ */
+struct page_info *alloc_guest_frames(unsigned order, unsigned address_bits);
 void free_frames(mfn_t mfn, unsigned order);
 
 /* Whether [pa, pa+len) is inside the direct map (RAM, ACPI, low legacy memory). */
@@ -46,6 +56,7 @@ bool directmap_covers(paddr_t pa, uint64_t len);
 void *ioremap(paddr_t pa, size_t size);
 
 /* Machine-to-phys table (see arch/x86/mm.c). */
+#define INVALID_M2P_ENTRY (~0ULL)       /* not a guest frame */
 void set_m2p(mfn_t mfn, uint64_t pfn);
 uint64_t get_m2p(mfn_t mfn);
 uint64_t m2p_size_bytes(void);

@@ -8,6 +8,17 @@
  * the same order, so fragmentation never outlives the allocations causing
  * it. The heap does no locking; callers serialise (heap_lock in the
  * hypervisor's wrapper, nothing in single-threaded unit tests).
+ *
+ * Zones. As in Xen, free blocks are kept on one list per (zone, order),
+ * where a block's zone is the bit width of its highest frame number:
+ * zone z holds only frames below 2^z (zone 0 is frame 0 alone, zone 1
+ * frame 1, zone 2 frames 2-3, ... zone 20 frames 512 Ki - 1 Mi - 1, i.e.
+ * 2-4 GiB). That makes two questions cheap:
+ *  - "a block entirely below 2^bits bytes" (DMA-limited requests,
+ *    XENMEMF_address_bits, Linux's swiotlb exchanges): search zones
+ *    <= bits - PAGE_SHIFT only;
+ *  - "the highest memory first" (guest memory): search zones from the top,
+ *    so low memory, which only some requests can use, goes last.
  */
 #ifndef MICA_PAGE_ALLOC_H
 #define MICA_PAGE_ALLOC_H
@@ -15,11 +26,14 @@
 #include <mica/page.h>
 
 #define MAX_ORDER 18            /* 1 GiB blocks */
+/* Frame numbers are 32-bit in the list links: widths 0..32. */
+#define HEAP_ZONES 33
 
 struct page_heap {
     struct page_info *frames;
     mfn_t nr_frames;
-    uint32_t free_head[MAX_ORDER + 1];
+    uint32_t free_head[HEAP_ZONES][MAX_ORDER + 1];
+    uint64_t zone_free[HEAP_ZONES];     /* free frames per zone */
     uint64_t free_pages;
     uint64_t total_pages;       /* ever added */
 };
@@ -27,10 +41,27 @@ struct page_heap {
 void heap_init(struct page_heap *h, struct page_info *frames, mfn_t nr_frames);
 /* Hand [start, start + count) to the heap; frames must be RAM and unused. */
 void heap_add_range(struct page_heap *h, mfn_t start, mfn_t count);
-/* 2^order contiguous frames, or INVALID_MFN. Frames come back with owner OWNER_NONE, counts zero. */
+/*
+ * 2^order contiguous frames, or INVALID_MFN. Frames come back with owner
+ * OWNER_NONE, counts zero. Best fit: the smallest free block that holds
+ * the request (the highest such block when several zones have one), split
+ * keeping its low half. For the hypervisor's own, mostly single-page,
+ * allocations.
+ */
 mfn_t heap_alloc(struct page_heap *h, unsigned order);
+/*
+ * Xen's domain-heap policy: the highest zone that has a block of at least
+ * 2^order frames, the smallest such block there, split keeping its high
+ * half. address_bits != 0 limits the search to blocks wholly below
+ * 2^address_bits bytes (at most 12 means frames 0 and 1, as in Xen).
+ */
+mfn_t heap_alloc_high(struct page_heap *h, unsigned order, unsigned address_bits);
 /* Returns 0, or -1 for a block that is misaligned, out of range or already free. */
 int heap_free(struct page_heap *h, mfn_t mfn, unsigned order);
+/* Free frames that heap_alloc_high(h, 0, address_bits) could hand out (0: all). */
+uint64_t heap_free_below(const struct page_heap *h, unsigned address_bits);
+/* The zone of the block of 2^order frames at mfn (its highest frame's bit width). */
+unsigned heap_zone(mfn_t mfn, unsigned order);
 /* Consistency check for tests: walks every list; returns 0 when sound. */
 int heap_check(const struct page_heap *h);
 

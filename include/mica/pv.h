@@ -5,6 +5,7 @@
 
 #include <public/xen.h>
 #include <mica/domain.h>
+#include <mica/guest_access.h>
 #include <mica/types.h>
 
 struct cpu_user_regs;
@@ -29,7 +30,15 @@ void pv_iret_fault(struct cpu_user_regs *regs);
 void pv_inject_exception(struct vcpu *v, unsigned vector, int error_code);
 void pv_inject_page_fault(struct vcpu *v, uint64_t addr, uint32_t error_code);
 /* Enter the guest for the first time on this CPU (does not return). */
-void __noreturn pv_start_vcpu(struct vcpu *v);
+/* Context switch (arch/x86/pv/context.c): save the vCPU leaving this CPU, */
+void pv_save_vcpu(struct vcpu *v);
+/* run one (never returns), or idle (never returns). */
+void __noreturn pv_run_vcpu(struct vcpu *v);
+void __noreturn pv_enter_idle(void);
+/* The page tables of the vCPU's current guest mode into CR3 (traps.c). */
+void load_guest_cr3(struct vcpu *v);
+/* FPU registers out of the hardware into the vCPU's save area (fpu.c). */
+void pv_fpu_save(struct vcpu *v);
 
 /* Emulation (arch/x86/pv/emulate.c): true when the instruction was handled. */
 bool pv_emulate_privileged_op(struct vcpu *v, struct cpu_user_regs *regs);
@@ -66,5 +75,21 @@ bool pv_handle_page_fault(struct vcpu *v, struct cpu_user_regs *regs, uint64_t a
 void pv_mm_init(void);
 /* Copy Mica's L4 slots (256-271) into a guest L4. */
 void pv_init_guest_l4(uint64_t *l4);
+
+/* May the vCPU's current mode do what IOPL guards (port I/O, CLI/STI)? */
+bool pv_iopl_ok(const struct vcpu *v);
+
+/* Virtual MCA MSRs: 1 handled, 0 not an MCA MSR, -1 #GP (arch/x86/pv/vmce.c). */
+int pv_vmce_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val);
+int pv_vmce_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val);
+
+/* Load the hardware CR4 bits the running vCPU controls (ctrlreg.c). */
+void pv_load_cr4(const struct vcpu *v);
+
+struct callback_register;
+/* CALLBACKOP_register for any vCPU of the domain (traps.c). */
+long pv_register_callback(struct vcpu *v, const struct callback_register *reg);
+/* VCPUOP_initialise: a vCPU's first context (arch/x86/pv/vcpu_context.c). */
+long pv_vcpu_initialise(struct vcpu *v, guest_ptr_t arg);
 
 #endif

@@ -28,4 +28,7 @@ int pv_set_ldt(struct vcpu *v, uint64_t linear, unsigned int ents);
  */
 bool pv_ldt_fault(struct vcpu *v, struct cpu_user_regs *regs, uint64_t addr);
 
+/* set_gdt on any vCPU of the caller's domain (VCPUOP_initialise uses it too). */
+long pv_set_gdt(struct vcpu *v, const mfn_t *frames, unsigned int entries);
+
 #endif

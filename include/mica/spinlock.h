@@ -8,7 +8,7 @@
 typedef struct {
     uint16_t next;
     uint16_t owner;
-} spinlock_t;
+} __attribute__((aligned(4))) spinlock_t;   /* one word, for spin_trylock's compare-exchange */
 
 #define SPINLOCK_INIT { 0, 0 }
 
@@ -22,6 +22,24 @@ static inline void spin_lock(spinlock_t *l)
 static inline void spin_unlock(spinlock_t *l)
 {
     __atomic_store_n(&l->owner, (uint16_t)(l->owner + 1), __ATOMIC_RELEASE);
+}
+
+/*
+ * Take the lock only if it is free right now; never waits. For interrupt
+ * handlers that must not wait for a lock the interrupted code may hold.
+ */
+static inline bool spin_trylock(spinlock_t *l)
+{
+    uint32_t *word = (uint32_t *)(void *)l;
+    uint32_t old = __atomic_load_n(word, __ATOMIC_RELAXED);
+    spinlock_t cur;
+    __builtin_memcpy(&cur, &old, sizeof(cur));
+    if (cur.next != cur.owner)
+        return false;
+    cur.next++;
+    uint32_t want;
+    __builtin_memcpy(&want, &cur, sizeof(want));
+    return __atomic_compare_exchange_n(word, &old, want, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
 
 static inline bool spin_is_locked(const spinlock_t *l)

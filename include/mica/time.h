@@ -25,6 +25,8 @@ struct shared_info;
 void update_vcpu_time(struct vcpu_time_info *t);
 void wallclock_init(void);
 void update_wallclock(struct shared_info *s);
+/* XENPF_settime: secs.nsecs since 1970 was current at system_time (ns). */
+void wallclock_set(uint64_t secs, uint32_t nsecs, uint64_t system_time);
 
 /* Local APIC and its timer. */
 void apic_init(void);

@@ -100,9 +100,16 @@ typedef struct evtchn_bind_virq evtchn_bind_virq_t;
  * EVTCHNOP_bind_pirq: bind a new port to a physical IRQ previously
  * mapped with PHYSDEVOP_map_pirq (privileged domains).
  *   pirq (IN); flags (IN) - BIND_PIRQ__WILL_SHARE if the line may be
- *   shared; port (OUT).
- * Errors: -EINVAL, -EPERM, -EEXIST (already bound), -EBUSY (in use and
- *   not shareable).
+ *   shared; port (OUT). The port starts bound to vCPU 0.
+ * Checked in this order: -EINVAL (pirq >= the domain's pirq count),
+ *   -EPERM (pirq not mapped to an irq the domain may use), -EEXIST (already
+ *   bound), -ENOSPC (no free port), then the IRQ itself: -EBUSY when the
+ *   hypervisor uses it (its timer, its console UART's IRQ) or when another
+ *   domain has it and either side will not share.
+ * Binding unmasks the line. From then on every interrupt sets the port
+ * pending; a level-triggered line stays masked until the domain's
+ * PHYSDEVOP_eoi (see physdev.h). EVTCHNOP_close releases the line (masked
+ * again when nobody else has it); the pirq stays mapped.
  */
 struct evtchn_bind_pirq {
     uint32_t pirq;

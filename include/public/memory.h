@@ -21,16 +21,24 @@
 /*
  * XENMEM_increase_reservation / XENMEM_decrease_reservation /
  * XENMEM_populate_physmap (struct xen_memory_reservation):
- *   increase: allocate nr_extents extents of 2^extent_order frames; their
- *             mfns are written to extent_start (if not NULL). Obsolete for
- *             PV guests, which use populate_physmap.
- *   decrease: give back the extents whose gmfns are in extent_start (the
- *             balloon driver's "free this page").
+ *   increase: allocate nr_extents extents of 2^extent_order machine-
+ *             contiguous frames; their first mfns are written to
+ *             extent_start (if not NULL). The new frames have no M2P entry.
+ *             Obsolete for PV guests, which use populate_physmap.
+ *   decrease: give back the extents whose first gmfns (for PV: mfns) are in
+ *             extent_start (the balloon driver's "free this page"). A frame
+ *             still mapped, pinned or otherwise in use is given back all the
+ *             same but only freed (and uncounted, and its M2P entry cleared)
+ *             when that last use goes.
  *   populate: allocate memory for the gpfns in extent_start and write the
- *             allocated mfns back over them; also updates the M2P table.
- *             A PV guest must then fix its p2m and mappings itself.
- * Returns the number of extents processed (less than nr_extents means the
- * rest failed, e.g. out of memory), or a negative error.
+ *             allocated mfns back over them; the M2P maps each new frame to
+ *             its gpfn. A PV guest must then fix its p2m and mappings itself.
+ * Returns the number of extents done, counting from the start extent in
+ * cmd (MEMOP_EXTENT_SHIFT). There is no error code: any problem (bad
+ * argument or domain, no permission, extent_order above the caller's limit
+ * of 9, or 18 for the control domain, no memory, the domain's max_pages
+ * reached, a frame that is not the domain's) stops the count where it
+ * happened.
  * Example (balloon out one page):
  *   set_xen_guest_handle(r.extent_start, &mfn); r.nr_extents = 1;
  *   r.extent_order = 0; r.mem_flags = 0; r.domid = DOMID_SELF;
@@ -39,6 +47,14 @@
 #define XENMEM_increase_reservation 0
 #define XENMEM_decrease_reservation 1
 #define XENMEM_populate_physmap     6
+/*
+ * Bits 6 and up of cmd are a start extent (Xen's internal MEMOP_EXTENT_SHIFT,
+ * not part of this header): Xen restarts a long reservation operation by
+ * calling again with cmd = op | (start_extent << 6), and a guest may do the
+ * same to resume at an extent. The count returned includes the extents
+ * before start_extent. Other sub-ops refuse a start extent (-EINVAL, or
+ * -ENOSYS for the x86-specific ones, which then do not match at all).
+ */
 
 /* mem_flags: bits 0-7 limit allocations to addresses below 2^bits (0 = no limit). */
 #define XENMEMF_address_bits(x)     (x)
@@ -76,13 +92,22 @@ DEFINE_XEN_GUEST_HANDLE(xen_memory_reservation_t);
  * XENMEM_exchange (struct xen_memory_exchange): trade some of the
  * domain's frames for new ones with other properties (e.g. contiguous
  * and below 4 GiB for DMA - Linux's xen_create_contiguous_region).
- *   in (IN)   - gmfns to give up;
- *   out (IN/OUT) - gpfns to populate (IN), overwritten with the new mfns
- *               (OUT). in.domid == out.domid, and both sides must cover
- *               the same number of frames; the lists must not overlap;
- *   nr_exchanged (OUT) - input extents exchanged so far; MUST be 0 on
- *               entry. On error the first nr_exchanged extents were
- *               exchanged and the rest are untouched.
+ *   in (IN)   - gmfns (PV: mfns) to give up. Each frame must be held by
+ *               its allocation only: not mapped, pinned or in use;
+ *   out (IN/OUT) - gpfns for the new extents (IN), overwritten with their
+ *               mfns (OUT); the M2P maps the new frames to those gpfns.
+ *               out.mem_flags may limit the address (XENMEMF_address_bits).
+ *               in.domid == out.domid, and both sides must cover the same
+ *               number of frames; the lists must not overlap;
+ *   nr_exchanged (IN/OUT) - input extents exchanged so far; 0 on entry
+ *               (a non-zero value resumes there). On error the first
+ *               nr_exchanged extents were exchanged and the rest are
+ *               untouched.
+ * The domain's page count does not change, so max_pages does not limit it.
+ * Errors: -EPERM (an extent_order above the caller's limit, or another
+ * domain without privilege), -EINVAL (sizes differ, domids differ,
+ * nr_exchanged too big, a frame that is not the domain's or still in use),
+ * -ESRCH, -ENOMEM (no suitable memory), -EFAULT.
  */
 #define XENMEM_exchange             11
 struct xen_memory_exchange {

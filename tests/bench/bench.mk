@@ -15,5 +15,6 @@ $(BENCH_ELF): $(BENCH_SRCS) $(GUEST_LIB_SRCS) tests/guests/lib/guest.h tests/gue
 	  $(filter %.c %.S,$^) -o $@
 
 .PHONY: bench
-bench: all $(BENCH_ELF) xen-ref | deps-run
+bench: all $(BENCH_ELF) xen-ref linux-kit | deps-run
 	BUILD=$(BUILD) QEMU=$(QEMU) $(PYTHON) tests/bench/run.py $(BENCH_ARGS)
+	BUILD=$(BUILD) QEMU=$(QEMU) $(PYTHON) tests/bench/boot.py

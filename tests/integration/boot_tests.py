@@ -15,10 +15,11 @@ def mica_args(ctx, append, modules=None):
     return args
 
 
-def boot_ready(ctx, cpu, mem="1024"):
+def boot_ready(ctx, cpu, mem="1024", smp=1, options=""):
     hello = ctx.need(ctx.path("guests", "hello.elf"), "test guest not built")
-    r = ctx.qemu(mica_args(ctx, "console=com1", f"{hello} console=hvc0 earlyprintk=xen,{hello}"),
-                 cpu=cpu, extra=["-m", mem])
+    r = ctx.qemu(mica_args(ctx, f"console=com1 {options}".strip(),
+                           f"{hello} console=hvc0 earlyprintk=xen,{hello}"),
+                 cpu=cpu, extra=["-m", mem, "-smp", str(smp)])
     ctx.expect_rc(r, 0)
     ctx.expect_lines(r, BANNER,
                      r"^\(MICA\) boot: multiboot from qemu$",
@@ -62,6 +63,52 @@ def _(ctx):
                      r"^\(MICA\) mm: 6143 MiB RAM")
 
 
+# SMP: every CPU QEMU gives is found in the MADT, started, and answers IPIs
+# (the boot self-test calls a function on each and wakes each); dom0 still
+# runs on CPU 0 alone.
+def boot_smp(ctx, cpu, smp, online=None, options=""):
+    online = smp if online is None else online
+    r = boot_ready(ctx, cpu, smp=smp, options=options)
+    ctx.expect_lines(r, *[rf"^\(MICA\) ACPI: LAPIC \(acpi_id\[0x0{i}\] lapic_id\[0x0{i}\] enabled\)$"
+                          for i in range(smp)])
+    ctx.expect_lines(r, *[rf"^\(MICA\) cpu{i}: up \(apic id {i}\)$" for i in range(1, online)])
+    ctx.expect_lines(r, rf"^\(MICA\) smp: {online} CPUs? online$")
+    ctx.check(f"cpu{online}: up" not in r.text, f"more than {online} CPUs were started")
+    ctx.check("did not respond" not in r.text and "not accepted" not in r.text,
+              "a CPU failed to start")
+    t = r.first(r"smp: \d+ CPUs? online")
+    if t is not None:
+        ctx.note(f"QEMU start to all CPUs online: {t:.2f} s")
+    return r
+
+
+@case("smp/4-cpus-qemu64")
+def _(ctx):
+    boot_smp(ctx, "qemu64", 4)
+
+
+@case("smp/4-cpus-max")
+def _(ctx):
+    boot_smp(ctx, "max", 4)
+
+
+@case("smp/2-cpus")
+def _(ctx):
+    boot_smp(ctx, "qemu64", 2)
+
+
+@case("smp/maxcpus-2-of-4")
+def _(ctx):
+    r = boot_smp(ctx, "qemu64", 4, online=2, options="maxcpus=2")
+    ctx.expect_lines(r, r"smp: 2 more CPU\(s\) not used: at most 2 \(maxcpus=\)")
+
+
+@case("smp/nosmp")
+def _(ctx):
+    r = boot_smp(ctx, "qemu64", 4, online=1, options="nosmp")
+    ctx.expect_lines(r, r"smp: 3 more CPU\(s\) not used: at most 1 \(nosmp\)")
+
+
 @case("boot/no-module-powers-off")
 def _(ctx):
     r = ctx.qemu(mica_args(ctx, "console=com1"))
@@ -101,7 +148,7 @@ FAULTS = {
     "de": [r"#DE divide error \(vector 0\)", r"do_test_fault"],
     "gp": [r"#GP general protection \(vector 13\)", r"do_test_fault"],
     "stack": [r"#DF double fault \(vector 8\)", r"stack overflow into the guard page", r"recurse_forever"],
-    "panic": [r"Panic: test_fault=panic requested", r"Call trace:", r"start_mica\+"],
+    "panic": [r"Panic on CPU 0: test_fault=panic requested", r"Call trace:", r"start_mica\+"],
 }
 
 for kind, patterns in FAULTS.items():
@@ -116,6 +163,27 @@ for kind, patterns in FAULTS.items():
                                  r"^\(MICA\) rax: [0-9a-f]{16}", r"^\(MICA\) cr3: ", r"Call trace:",
                                  r"Panic on CPU 0: fatal trap")
     make()
+
+
+# A crash on a secondary CPU: that CPU reports (and says so), the others are
+# stopped by NMI first, and QEMU still exits with the failure status.
+@case("crash/cpu1-panic-smp2")
+def _(ctx):
+    r = ctx.qemu(mica_args(ctx, "console=com1 test_fault=cpu1-panic"), extra=["-smp", "2"])
+    ctx.expect_rc(r, EXIT_PANIC)
+    ctx.expect_lines(r, r"^\(MICA\) smp: 2 CPUs online$",
+                     r"^\(MICA\) smp: CPU 1 crashing; stopped 1 of 1 other CPUs$",
+                     r"^\(MICA\) Panic on CPU 1: test_fault=panic requested$",
+                     r"Call trace:", r"sched_idle\+")   # CPU 1 was idle in the scheduler
+
+
+@case("crash/cpu1-ud-smp4")
+def _(ctx):
+    r = ctx.qemu(mica_args(ctx, "console=com1 test_fault=cpu1-ud"), extra=["-smp", "4"])
+    ctx.expect_rc(r, EXIT_PANIC)
+    ctx.expect_lines(r, r"^\(MICA\) smp: CPU 1 crashing; stopped 3 of 3 other CPUs$",
+                     r"#UD invalid opcode \(vector 6\)", r"^\(MICA\) CPU:    1$",
+                     r"^\(MICA\) Panic on CPU 1: fatal trap 6")
 
 
 @case("crash/noreboot-without-debug-exit-halts", timeout=40)

@@ -17,6 +17,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.join(os.path.dirname(HERE), "guests")
 XEN_STOP = r"^Test result: |Domain 0 crashed|Dom0 crashed|Panic on CPU"
 VERDICT = r"^Test result: (SUCCESS|FAILURE)$"
+# A guest that wants serial input prints "mica-input: WORD": the runner types
+# WORD and Enter (the unprivileged guest's console ring input test).
+INPUT = [(r"^mica-input: (\S+)$", "\\1\r")]
 
 
 def guest_names():
@@ -29,8 +32,10 @@ def guest_names():
 
 def read_expect(name):
     """EXPECT: 'key: value' lines; keys xen, mica (SUCCESS, FAILURE or SKIP,
-    then an explanation), cpu-xen (QEMU -cpu for the Xen run)."""
-    exp = {"xen": "SUCCESS", "mica": "SUCCESS", "cpu-xen": "max,-smap"}
+    then an explanation), cpu-xen (QEMU -cpu for the Xen run), dom0_mem (the
+    dom0_mem= option of both hypervisors, default 64M), smp (CPUs for both
+    runs; dom0 gets one vCPU per CPU on Xen and on Mica)."""
+    exp = {"xen": "SUCCESS", "mica": "SUCCESS", "cpu-xen": "max,-smap", "dom0_mem": "64M", "smp": "1"}
     path = os.path.join(SRC, name, "EXPECT")
     if os.path.exists(path):
         for line in open(path):
@@ -38,7 +43,7 @@ def read_expect(name):
             if ":" in line:
                 k, v = line.split(":", 1)
                 k, v = k.strip(), v.strip()
-                exp[k] = v.split()[0] if k in ("xen", "mica") else v
+                exp[k] = v.split()[0] if k in ("xen", "mica", "smp") else v
                 exp[k + "-why"] = v
     return exp
 
@@ -67,9 +72,9 @@ for _name in guest_names():
                 raise Skip("EXPECT says skip on Xen")
             xen = ctx.need(ctx.path("xen-ref", "xen"), "reference Xen not fetched (make xen-ref)")
             elf = ctx.need(ctx.path("guests", f"{name}.elf"), "guest not built (make guests)")
-            r = ctx.qemu(["-kernel", xen, "-append", "console=com1 dom0_mem=64M noreboot",
+            r = ctx.qemu(["-kernel", xen, "-append", f"console=com1 dom0_mem={exp['dom0_mem']} noreboot",
                           "-initrd", module_arg(elf, name)],
-                         cpu=exp["cpu-xen"], stop=XEN_STOP, timeout=90)
+                         cpu=exp["cpu-xen"], stop=XEN_STOP, timeout=90, extra=["-smp", exp["smp"]])
             check_verdict(ctx, r, exp["xen"])
 
         @case(f"guest/mica/{name}", timeout=60)
@@ -79,8 +84,11 @@ for _name in guest_names():
                 raise Skip("EXPECT: " + exp.get("mica-why", "skip on Mica"))
             mica = ctx.need(ctx.path("mica"), "hypervisor not built")
             elf = ctx.need(ctx.path("guests", f"{name}.elf"), "guest not built (make guests)")
-            r = ctx.qemu(["-kernel", mica, "-append", "console=com1 dom0_mem=64M",
-                          "-initrd", module_arg(elf, name)], cpu="max,-smap")
+            # EXPECT's mica-args: more Mica options (the unprivileged guest: dom0_unprivileged).
+            args = f"console=com1 dom0_mem={exp['dom0_mem']} {exp.get('mica-args', '')}".strip()
+            r = ctx.qemu(["-kernel", mica, "-append", args,
+                          "-initrd", module_arg(elf, name)], cpu="max,-smap",
+                         extra=["-smp", exp["smp"]], answers=INPUT)
             check_verdict(ctx, r, exp["mica"])
             ctx.expect_rc(r, 0)
     make()

@@ -35,12 +35,16 @@ class Run:
         return None
 
 
-def run(args, timeout=60, stop=None, log=None, cpu="qemu64", extra=()):
+def run(args, timeout=60, stop=None, log=None, cpu="qemu64", extra=(), answers=()):
+    """answers: (regex, text) pairs; when a serial line matches regex, text
+    (with \\1-style group references expanded) is typed on the serial line
+    through QEMU's stdin, once per matching line."""
     cmd = [QEMU] + BASE_FLAGS + ["-cpu", cpu] + list(extra) + list(args)
     r = Run()
     start = time.monotonic()
-    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT)
+    answer_rx = [(re.compile(rx), text) for rx, text in answers]
+    p = subprocess.Popen(cmd, stdin=subprocess.PIPE if answer_rx else subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     buf = b""
     stop_rx = re.compile(stop) if stop else None
     fd = p.stdout.fileno()
@@ -63,6 +67,14 @@ def run(args, timeout=60, stop=None, log=None, cpu="qemu64", extra=()):
             line, buf = buf.split(b"\n", 1)
             text = line.decode("utf-8", "replace").rstrip("\r")
             r.lines.append((now, text))
+            for rx, answer in answer_rx:
+                m = rx.search(text)
+                if m:
+                    try:
+                        p.stdin.write(m.expand(answer).encode())
+                        p.stdin.flush()
+                    except OSError:
+                        pass
             if stop_rx and stop_rx.search(text):
                 r.stopped_on = text
         if r.stopped_on:

@@ -427,6 +427,41 @@ START_TEST(test_bind_pirq)
 }
 END_TEST
 
+/* The IRQ glue's helpers: port lookup, mask state, delivery under the caller's lock. */
+START_TEST(test_pirq_glue_helpers)
+{
+    struct tdom *d = mk_ops(2, 2, true, &ops_pirq);
+    uint32_t p, q;
+
+    d->ed.nr_pirqs = 32;
+    d->pirq_ok = true;
+    ck_assert_uint_eq(evtchn_pirq_port(E(d), 7), 0);
+    ck_assert_int_eq(evtchn_bind_pirq(E(d), 7, 0, &p), 0);
+    ck_assert_int_eq(evtchn_bind_pirq(E(d), 9, 0, &q), 0);
+    ck_assert_uint_eq(evtchn_pirq_port(E(d), 7), p);
+    ck_assert_uint_eq(evtchn_pirq_port(E(d), 9), q);
+    ck_assert_uint_eq(evtchn_pirq_port(E(d), 8), 0);
+
+    ck_assert(!evtchn_port_masked(E(d), p));
+    set_mask(d, p);
+    ck_assert(evtchn_port_masked(E(d), p));
+    ck_assert(evtchn_port_masked(E(d), NCH + 5));           /* no such port: masked */
+    ck_assert_int_eq(evtchn_unmask(E(d), p), 0);
+    ck_assert(!evtchn_port_masked(E(d), p));
+
+    /* The caller holds the lock (the device interrupt's trylock): same result as send_pirq. */
+    d->ed.ops->lock(E(d));
+    evtchn_send_pirq_locked(E(d), 9);
+    evtchn_send_pirq_locked(E(d), 8);                       /* unbound pirq: nothing */
+    d->ed.ops->unlock(E(d));
+    ck_assert(pend(d, q));
+    ck_assert(!pend(d, p));
+    ck_assert_uint_eq(d->vi[0].upcall_pending, 1);
+    ck_assert_int_eq(evtchn_close(E(d), q), 0);
+    ck_assert_uint_eq(evtchn_pirq_port(E(d), 9), 0);
+}
+END_TEST
+
 /* ---- bind_vcpu -------------------------------------------------------- */
 
 START_TEST(test_bind_vcpu_rules)
@@ -655,6 +690,7 @@ static Suite *evtchn_suite(void)
     tcase_add_test(t, test_bind_virq);
     tcase_add_test(t, test_bind_ipi);
     tcase_add_test(t, test_bind_pirq);
+    tcase_add_test(t, test_pirq_glue_helpers);
     tcase_add_test(t, test_bind_vcpu_rules);
     tcase_add_test(t, test_2l_bits_exact);
     tcase_add_test(t, test_2l_masked_then_unmask);

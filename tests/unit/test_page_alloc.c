@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The buddy heap (common/page_alloc.c) over a host array of struct
- * page_info. Free lists are inspected directly (free_head and the frames'
- * next links) so each test states the exact set of free blocks it expects,
- * and heap_check() is run after every mutation.
+ * page_info. Free lists are inspected directly (free_head[zone][order] and
+ * the frames' next links) so each test states the exact set of free blocks
+ * it expects, and heap_check() is run after every mutation. The zone tests
+ * cover the two policies: best fit (heap_alloc) and Xen's highest-zone-
+ * first with an optional address limit (heap_alloc_high).
  */
 #include <check.h>
 #include <stdio.h>
@@ -35,20 +37,35 @@ static void teardown(void)
 	frames = NULL;
 }
 
-/* Number of blocks on the order-o list; their mfns go to out (if non-NULL). */
+/*
+ * Number of free blocks of order o (on the order-o lists of every zone);
+ * their mfns go to out (if non-NULL).
+ */
 static unsigned list_blocks(unsigned o, mfn_t *out, unsigned max)
 {
 	unsigned n = 0;
-	for (uint32_t m = heap.free_head[o]; m != PAGE_LIST_NULL; m = frames[m].next) {
-		ck_assert_uint_lt(m, nr_frames);
-		if (out) {
-			ck_assert_uint_lt(n, max);
-			out[n] = m;
+	for (unsigned z = 0; z < HEAP_ZONES; z++) {
+		for (uint32_t m = heap.free_head[z][o]; m != PAGE_LIST_NULL; m = frames[m].next) {
+			ck_assert_uint_lt(m, nr_frames);
+			ck_assert_uint_eq(heap_zone(m, o), z);
+			if (out) {
+				ck_assert_uint_lt(n, max);
+				out[n] = m;
+			}
+			n++;
+			ck_assert_uint_le(n, nr_frames);   /* no cycles */
 		}
-		n++;
-		ck_assert_uint_le(n, nr_frames);   /* no cycles */
 	}
 	return n;
+}
+
+/* Some free block of order o, or PAGE_LIST_NULL. */
+static uint32_t any_block(unsigned o)
+{
+	for (unsigned z = 0; z < HEAP_ZONES; z++)
+		if (heap.free_head[z][o] != PAGE_LIST_NULL)
+			return heap.free_head[z][o];
+	return PAGE_LIST_NULL;
 }
 
 static int cmp_mfn(const void *a, const void *b)
@@ -252,7 +269,7 @@ START_TEST(test_bad_frees)
 	ck_assert_int_eq(heap_free(&heap, 4080, 0), -1);
 	ck_assert_int_eq(heap_free(&heap, 0, 5), -1);        /* partly not RAM */
 	/* A block containing free frames: the whole free block, or one frame. */
-	mfn_t f = heap.free_head[0] != PAGE_LIST_NULL ? heap.free_head[0] : heap.free_head[1];
+	mfn_t f = any_block(0) != PAGE_LIST_NULL ? any_block(0) : any_block(1);
 	ck_assert_uint_ne(f, PAGE_LIST_NULL);
 	ck_assert_int_eq(heap_free(&heap, f, 0), -1);
 	ck_assert_int_eq(heap_free(&heap, (b & ~1ull), 1), -1); /* b plus its free buddy */
@@ -464,6 +481,209 @@ START_TEST(test_random_stress)
 }
 END_TEST
 
+/* ---- zones: address-limited and high-first allocation ---- */
+
+START_TEST(test_zone_of_block)
+{
+	/* A block's zone is the bit width of its highest frame. */
+	ck_assert_uint_eq(heap_zone(0, 0), 0);
+	ck_assert_uint_eq(heap_zone(1, 0), 1);
+	ck_assert_uint_eq(heap_zone(2, 0), 2);
+	ck_assert_uint_eq(heap_zone(3, 0), 2);
+	ck_assert_uint_eq(heap_zone(2, 1), 2);
+	ck_assert_uint_eq(heap_zone(0, 3), 3);     /* frames 0-7 */
+	ck_assert_uint_eq(heap_zone(8, 3), 4);     /* frames 8-15 */
+	ck_assert_uint_eq(heap_zone(4096, 12), 13);
+	/* 4 GiB - 1 frame is in zone 20; 4 GiB starts zone 21. */
+	ck_assert_uint_eq(heap_zone((1ull << 20) - 1, 0), 20);
+	ck_assert_uint_eq(heap_zone(1ull << 20, 0), 21);
+	ck_assert_uint_eq(heap_zone(0xffffffffull, 0), 32);
+}
+END_TEST
+
+START_TEST(test_alloc_high_takes_the_top)
+{
+	make_heap(NR);
+	heap_add_range(&heap, 16, NR - 16);
+	/* The highest frame first, then downwards: the top block is split from above. */
+	ck_assert_uint_eq(heap_alloc_high(&heap, 0, 0), NR - 1);
+	ck_assert_uint_eq(heap_alloc_high(&heap, 0, 0), NR - 2);
+	ck_assert_uint_eq(heap_alloc_high(&heap, 1, 0), NR - 4);
+	ck_assert_uint_eq(heap_alloc_high(&heap, 2, 0), NR - 8);
+	ck_assert_int_eq(heap_check(&heap), 0);
+	/* The low half of every split went back: 2048 (order 10), 3072 (9), ... */
+	EXPECT_LIST(10, 1024, 2048);
+	EXPECT_LIST(3, 4080);
+	EXPECT_EMPTY(0);
+	EXPECT_EMPTY(1);
+	EXPECT_EMPTY(2);
+	/* Best fit (the hypervisor's) keeps taking low halves of small blocks. */
+	ck_assert_uint_eq(heap_alloc(&heap, 0), 4080);
+	/* A request bigger than anything in the top zone goes down a zone. */
+	ck_assert_uint_eq(heap_alloc_high(&heap, 11, 0), INVALID_MFN);
+	ck_assert_uint_eq(heap_alloc_high(&heap, 10, 0), 2048);
+	ck_assert_uint_eq(heap_alloc_high(&heap, 10, 0), 1024);   /* zone 11 */
+	ck_assert_int_eq(heap_check(&heap), 0);
+	ck_assert_uint_eq(heap.free_pages, NR - 16 - 1 - 1 - 2 - 4 - 1 - 1024 - 1024);
+}
+END_TEST
+
+START_TEST(test_alloc_high_address_bits)
+{
+	make_heap(NR);
+	heap_add_range(&heap, 16, NR - 16);     /* frames 16..4095: below 2^24 bytes */
+	ck_assert_uint_eq(heap_free_below(&heap, 0), NR - 16);
+	ck_assert_uint_eq(heap_free_below(&heap, 24), NR - 16);
+	ck_assert_uint_eq(heap_free_below(&heap, 20), 256 - 16);   /* frames below 256 */
+	ck_assert_uint_eq(heap_free_below(&heap, 17), 16);         /* frames 16..31 */
+	ck_assert_uint_eq(heap_free_below(&heap, 16), 0);
+
+	/* Below 2^20 bytes = frames below 256: the top of that range. */
+	ck_assert_uint_eq(heap_alloc_high(&heap, 0, 20), 255);
+	/* Below 2^18 bytes = frames below 64: the order-5 block 32-63, high end. */
+	ck_assert_uint_eq(heap_alloc_high(&heap, 3, 18), 56);
+	/* A limit at or above the heap's top is no limit. */
+	ck_assert_uint_eq(heap_alloc_high(&heap, 0, 24), NR - 1);
+	ck_assert_uint_eq(heap_alloc_high(&heap, 0, 255), NR - 2);
+	ck_assert_int_eq(heap_check(&heap), 0);
+
+	/* Frames below 32 (2^17 bytes): exactly the sixteen of 16..31, each once. */
+	bool seen[32] = { false };
+	for (unsigned i = 0; i < 16; i++) {
+		mfn_t m = heap_alloc_high(&heap, 0, 17);
+		ck_assert_uint_ge(m, 16);
+		ck_assert_uint_lt(m, 32);
+		ck_assert(!seen[m]);
+		seen[m] = true;
+	}
+	ck_assert_uint_eq(heap_alloc_high(&heap, 0, 17), INVALID_MFN);
+	ck_assert_uint_eq(heap_free_below(&heap, 17), 0);
+	/* 12 bits or fewer leaves frames 0 and 1 only (Xen's smallest zone). */
+	ck_assert_uint_eq(heap_alloc_high(&heap, 0, 12), INVALID_MFN);
+	ck_assert_uint_eq(heap_alloc_high(&heap, 0, 1), INVALID_MFN);
+	/* Too big an order below a limit fails while a free block above it exists. */
+	ck_assert_uint_eq(heap_alloc_high(&heap, 6, 18), INVALID_MFN);
+	ck_assert_uint_ne(heap_alloc_high(&heap, 6, 0), INVALID_MFN);
+	ck_assert_uint_eq(heap_alloc_high(&heap, MAX_ORDER + 1, 0), INVALID_MFN);
+	ck_assert_int_eq(heap_check(&heap), 0);
+}
+END_TEST
+
+START_TEST(test_low_frames_in_zone_of_their_block)
+{
+	/* A block at frame 0 belongs to the zone of its highest frame. */
+	make_heap(64);
+	heap_add_range(&heap, 0, 64);
+	ck_assert_uint_eq(heap.free_head[6][6], 0);
+	ck_assert_uint_eq(heap_free_below(&heap, 12 + 5), 0);
+	/* So a request for frames below 32 cannot cut it (it may hold frame 63)... */
+	ck_assert_uint_eq(heap_alloc_high(&heap, 0, 12 + 5), INVALID_MFN);
+	/* ...until a split leaves the low half on its own: then it can. */
+	ck_assert_uint_eq(heap_alloc_high(&heap, 0, 0), 63);
+	ck_assert_uint_eq(heap_free_below(&heap, 12 + 5), 32);
+	ck_assert_uint_eq(heap_alloc_high(&heap, 0, 12 + 5), 31);
+	/* Zone 5 (16-31) now holds 15 free frames: order 4 comes from zone 4. */
+	ck_assert_uint_eq(heap_alloc_high(&heap, 4, 12 + 5), 0);
+	ck_assert_int_eq(heap_check(&heap), 0);
+	/* Everything back: one block again. */
+	ck_assert_int_eq(heap_free(&heap, 63, 0), 0);
+	ck_assert_int_eq(heap_free(&heap, 31, 0), 0);
+	ck_assert_int_eq(heap_free(&heap, 0, 4), 0);
+	ck_assert_int_eq(heap_check(&heap), 0);
+	EXPECT_LIST(6, 0);
+}
+END_TEST
+
+START_TEST(test_heap_check_detects_wrong_zone)
+{
+	make_heap(64);
+	heap_add_range(&heap, 32, 32);
+	ck_assert_uint_eq(heap.free_head[6][5], 32);
+	/* Move the block to another zone's list: the checker must notice. */
+	heap.free_head[6][5] = PAGE_LIST_NULL;
+	heap.free_head[5][5] = 32;
+	ck_assert_int_eq(heap_check(&heap), -6);
+	heap.free_head[5][5] = PAGE_LIST_NULL;
+	heap.free_head[6][5] = 32;
+	ck_assert_int_eq(heap_check(&heap), 0);
+	heap.zone_free[6]--;
+	ck_assert_int_eq(heap_check(&heap), -7);
+	heap.zone_free[6]++;
+}
+END_TEST
+
+/* Whether a block of at least 2^order frames wholly below 2^bits bytes is free. */
+static bool fits_below(unsigned order, unsigned bits)
+{
+	unsigned zmax = !bits ? HEAP_ZONES - 1 : bits <= 12 ? 1 : bits - 12;
+	if (zmax > HEAP_ZONES - 1)
+		zmax = HEAP_ZONES - 1;
+	for (unsigned z = 0; z <= zmax; z++)
+		for (unsigned o = order; o <= MAX_ORDER; o++)
+			if (heap.free_head[z][o] != PAGE_LIST_NULL)
+				return true;
+	return false;
+}
+
+START_TEST(test_random_mixed_stress)
+{
+	/* Both policies, random address limits, random frees: limits always hold. */
+	enum { LO = 3, HI = NR - 1, OPS = 20000, MAXLIVE = 4096 };
+	static struct live live[MAXLIVE];
+	static uint8_t owned[NR];
+	unsigned nlive = 0, limited = 0, refused = 0;
+
+	memset(owned, 0, sizeof(owned));
+	make_heap(NR);
+	heap_add_range(&heap, LO, HI - LO);
+	for (unsigned op = 0; op < OPS; op++) {
+		uint64_t r = rnd();
+		if (nlive == 0 || (nlive < MAXLIVE && (r & 3) != 0 && !(op > OPS / 2 && (r & 4)))) {
+			unsigned o = (unsigned)((r >> 12) % 5);
+			unsigned bits = (r >> 20) % 3 == 0 ? 12 + 4 + (unsigned)((r >> 24) % 10) : 0;
+			mfn_t m = (r >> 8) & 1 ? heap_alloc_high(&heap, o, bits) : heap_alloc(&heap, o);
+			if (!((r >> 8) & 1))
+				bits = 0;
+			if (m == INVALID_MFN) {
+				ck_assert_msg(!fits_below(o, bits), "op %u: refused order %u below %u bits",
+					      op, o, bits);
+				refused++;
+				continue;
+			}
+			if (bits) {
+				ck_assert_uint_le(m + (1ull << o), 1ull << (bits - 12));
+				limited++;
+			}
+			ck_assert_uint_eq(m & ((1ull << o) - 1), 0);
+			ck_assert_uint_ge(m, LO);
+			ck_assert_uint_le(m + (1ull << o), HI);
+			for (mfn_t i = 0; i < (1ull << o); i++) {
+				ck_assert(!owned[m + i]);
+				owned[m + i] = 1;
+			}
+			live[nlive++] = (struct live){ m, o };
+		} else {
+			unsigned k = (unsigned)((r >> 16) % nlive);
+			struct live l = live[k];
+			live[k] = live[--nlive];
+			ck_assert_int_eq(heap_free(&heap, l.mfn, l.order), 0);
+			for (mfn_t i = 0; i < (1ull << l.order); i++)
+				owned[l.mfn + i] = 0;
+		}
+		ck_assert_msg(heap_check(&heap) == 0, "op %u: heap_check %d", op, heap_check(&heap));
+	}
+	ck_assert_uint_gt(limited, 1000);
+	ck_assert_uint_gt(refused, 100);
+	while (nlive) {
+		nlive--;
+		ck_assert_int_eq(heap_free(&heap, live[nlive].mfn, live[nlive].order), 0);
+	}
+	ck_assert_int_eq(heap_check(&heap), 0);
+	ck_assert_uint_eq(heap.free_pages, HI - LO);
+	ck_assert_uint_eq(heap_free_below(&heap, 0), HI - LO);
+}
+END_TEST
+
 static Suite *page_alloc_suite(void)
 {
 	Suite *s = suite_create("page_alloc");
@@ -484,6 +704,12 @@ static Suite *page_alloc_suite(void)
 	tcase_add_test(tc, test_max_order_limit);
 	tcase_add_test(tc, test_heap_check_detects_damage);
 	tcase_add_test(tc, test_random_stress);
+	tcase_add_test(tc, test_zone_of_block);
+	tcase_add_test(tc, test_alloc_high_takes_the_top);
+	tcase_add_test(tc, test_alloc_high_address_bits);
+	tcase_add_test(tc, test_low_frames_in_zone_of_their_block);
+	tcase_add_test(tc, test_heap_check_detects_wrong_zone);
+	tcase_add_test(tc, test_random_mixed_stress);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -20,10 +20,12 @@
  *
  * What the guest's CR4 bits do: OSXSAVE gates XSETBV (#UD without it, as
  * native) and the OSXSAVE bit of CPUID leaf 1; DE changes DR4/DR5 and
- * allows I/O breakpoints (arch/x86/pv/debugreg.c). Unlike Xen, TSD and
- * FSGSBASE are not loaded into the hardware: Mica does not emulate RDTSC
- * for the ring-3 guest kernel, and guest-written FS/GS bases would bypass
- * the copies Mica keeps of them. They are recorded and read back only.
+ * allows I/O breakpoints (arch/x86/pv/debugreg.c); FSGSBASE is loaded into
+ * the hardware CR4 while the vCPU runs, as on Xen (Linux uses RDFSBASE and
+ * friends once CPUID and CR4 say it may), so the live FS/GS bases are the
+ * hardware's and Mica reads them back from there. Unlike Xen, TSD is not
+ * loaded: Mica does not emulate RDTSC for the ring-3 guest kernel; it is
+ * recorded and read back only.
  */
 #include <asm/regs.h>
 #include <asm/x86.h>
@@ -69,6 +71,14 @@ uint64_t pv_guest_cr4(const struct vcpu *v)
     return cr4;
 }
 
+/* The hardware CR4 for running v: Mica's own, with the guest's FSGSBASE choice. */
+void pv_load_cr4(const struct vcpu *v)
+{
+    uint64_t cr4 = read_cr4(), want = (cr4 & ~X86_CR4_FSGSBASE) | (v->pv.cr4 & X86_CR4_FSGSBASE);
+    if (want != cr4)
+        write_cr4(want);
+}
+
 bool pv_read_cr(struct vcpu *v, unsigned int cr, uint64_t *val)
 {
     switch (cr) {
@@ -105,6 +115,7 @@ bool pv_write_cr(struct vcpu *v, unsigned int cr, uint64_t val)
         return new_baseptr(v, val >> PAGE_SHIFT, false) == 0;
     case 4:
         v->pv.cr4 = val & CR4_GUEST_MASK & cr4_guest_allowed(v);
+        pv_load_cr4(v);
         return true;
     default:
         return false;

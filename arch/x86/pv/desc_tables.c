@@ -242,21 +242,27 @@ fail:
     return -XEN_EINVAL;
 }
 
+long pv_set_gdt(struct vcpu *v, const mfn_t *frames, unsigned int entries)
+{
+    /* The guest's entries end where Mica's begin. */
+    if (entries > HV_FIRST_RESERVED_GDT_ENTRY)
+        return -XEN_EINVAL;
+    long rc = set_gdt(v, frames, entries);
+    if (rc == 0 && v == current)
+        pv_load_desc_tables(v);
+    return rc;
+}
+
 long do_set_gdt(guest_ptr_t frame_list, unsigned int entries)
 {
-    struct vcpu *v = current;
     mfn_t frames[GUEST_GDT_PAGES];
 
-    /* The guest's entries end where Mica's begin. */
     if (entries > HV_FIRST_RESERVED_GDT_ENTRY)
         return -XEN_EINVAL;
     unsigned nr = (entries + DESCS_PER_PAGE - 1) / DESCS_PER_PAGE;
     if (copy_from_guest(frames, frame_list, nr * sizeof(frames[0])))
         return -XEN_EFAULT;
-    long rc = set_gdt(v, frames, entries);
-    if (rc == 0)
-        pv_load_desc_tables(v);
-    return rc;
+    return pv_set_gdt(current, frames, entries);
 }
 
 /*
@@ -360,7 +366,8 @@ int pv_set_ldt(struct vcpu *v, uint64_t linear, unsigned int ents)
     v->pv.ldt_ents = ents;
     for (unsigned i = 0; i < (ents * 8 + PAGE_SIZE - 1) / PAGE_SIZE; i++)
         (void)map_ldt_page(v, i);   /* best effort: the rest fault in later */
-    pv_load_desc_tables(v);
+    if (v == current)
+        pv_load_desc_tables(v);
     return 0;
 }
 

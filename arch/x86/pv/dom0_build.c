@@ -19,8 +19,11 @@
 #include <public/xen.h>
 #include <mica/bootinfo.h>
 #include <mica/console.h>
+#include <mica/console_ring.h>
 #include <mica/dom0.h>
 #include <mica/domain.h>
+#include <mica/smp.h>
+#include <mica/time.h>
 #include <mica/kernel_image.h>
 #include <mica/mm.h>
 #include <mica/panic.h>
@@ -30,8 +33,23 @@
 
 static uint64_t opt_dom0_mem;           /* bytes; 0: all but a reserve */
 static uint64_t opt_dom0_mem_max;
-static unsigned int opt_dom0_max_vcpus = 1;
+/* dom0's vCPUs: one per CPU unless limited (Xen's default and option name). */
+static unsigned int opt_dom0_max_vcpus;
 integer_param("dom0_max_vcpus", opt_dom0_max_vcpus);
+
+/*
+ * dom0_unprivileged (Mica's own option; Xen has none): build the boot
+ * domain as an ordinary unprivileged guest, the way a toolstack would
+ * build a domU: start_info flags without SIF_PRIVILEGED|SIF_INITDOMAIN,
+ * and a console ring (start_info.console.domU) that Mica serves on the
+ * serial line (common/console_ring.c), laid out as Xen's PV shim lays out
+ * its guest: the ring page right after start_info. No XenStore: store_mfn
+ * and store_evtchn stay 0, so Linux treats the store as local and still to
+ * come (xenbus waits in the background) instead of blocking its boot on a
+ * ring nobody answers. It keeps domid 0, so its poweroff ends the machine.
+ */
+static bool opt_dom0_unprivileged;
+boolean_param("dom0_unprivileged", opt_dom0_unprivileged);
 
 /* Xen's syntax: dom0_mem=[min:<sz>,][max:<sz>,][<sz>]; min is accepted and ignored. */
 static int parse_dom0_mem(const char *s)
@@ -91,7 +109,7 @@ struct dom0_layout {
     uint64_t v_start, v_kstart, v_kend;
     uint64_t v_initrd, v_initrd_end;
     uint64_t v_p2m, v_p2m_end;
-    uint64_t v_startinfo, v_pt, v_stack, v_end;
+    uint64_t v_startinfo, v_console, v_pt, v_stack, v_end;   /* v_console 0: none */
     uint64_t nr_pt_pages;
 };
 
@@ -103,7 +121,7 @@ static uint64_t nr_tables(uint64_t lo, uint64_t hi, unsigned shift)
 
 /* Solve Xen's two unknowns: page tables map the region that holds them. */
 static void compute_layout(struct dom0_layout *l, const struct kernel_image *k,
-                           uint64_t initrd_len, uint64_t nr_pages)
+                           uint64_t initrd_len, uint64_t nr_pages, bool console_ring)
 {
     l->v_start = k->xen.virt_base;
     l->v_kstart = k->xen.virt_kstart;
@@ -113,8 +131,15 @@ static void compute_layout(struct dom0_layout *l, const struct kernel_image *k,
     l->v_p2m = ALIGN_UP(l->v_initrd_end, PAGE_SIZE);
     l->v_p2m_end = l->v_p2m + nr_pages * sizeof(uint64_t);
     l->v_startinfo = ALIGN_UP(l->v_p2m_end, PAGE_SIZE);
-    /* start_info, then (as Xen) room for the dom0 VGA console info. */
-    l->v_pt = ALIGN_UP(l->v_startinfo + sizeof(struct start_info) + 64, PAGE_SIZE);
+    if (console_ring) {
+        /* start_info, then the console ring page (Xen's PV shim layout, less its xenstore page). */
+        l->v_console = ALIGN_UP(l->v_startinfo + sizeof(struct start_info), PAGE_SIZE);
+        l->v_pt = l->v_console + PAGE_SIZE;
+    } else {
+        /* start_info, then (as Xen) room for the dom0 VGA console info. */
+        l->v_console = 0;
+        l->v_pt = ALIGN_UP(l->v_startinfo + sizeof(struct start_info) + 64, PAGE_SIZE);
+    }
     for (l->nr_pt_pages = 2;; l->nr_pt_pages++) {
         l->v_stack = l->v_pt + l->nr_pt_pages * PAGE_SIZE;
         uint64_t stack_end = l->v_stack + PAGE_SIZE;
@@ -226,14 +251,21 @@ static mfn_t build_page_tables(struct builder *b)
     return l4_mfn;
 }
 
-static void fill_start_info(struct builder *b, const char *cmdline, uint64_t initrd_len)
+static void fill_start_info(struct builder *b, const char *cmdline, uint64_t initrd_len,
+                            uint32_t console_port)
 {
     struct start_info *si = guest_va_to_virt(b, b->l.v_startinfo);
     memset(si, 0, PAGE_SIZE);
     strlcpy(si->magic, "xen-3.0-x86_64", sizeof(si->magic));
     si->nr_pages = b->nr_pages;
     si->shared_info = virt_to_maddr(b->d->shared_info);
-    si->flags = SIF_PRIVILEGED | SIF_INITDOMAIN;
+    if (b->d->is_privileged) {
+        si->flags = SIF_PRIVILEGED | SIF_INITDOMAIN;
+    } else {
+        si->flags = 0;
+        si->console.domU.mfn = b->p2m[(b->l.v_console - b->l.v_start) >> PAGE_SHIFT];
+        si->console.domU.evtchn = console_port;
+    }
     si->pt_base = b->l.v_pt;
     si->nr_pt_frames = b->l.nr_pt_pages;
     si->mfn_list = b->l.v_p2m;
@@ -318,20 +350,26 @@ int dom0_build(const struct boot_info *bi)
             return -1;
         }
     }
-    if (kimg_unwrap(&k, &work, buf, buf ? PAGE_SIZE << buf_order : 0) != KIMG_OK ||
+    uint64_t t_unwrap = now_ns();
+    int unwrap_rc = kimg_unwrap(&k, &work, buf, buf ? PAGE_SIZE << buf_order : 0);
+    uint64_t unwrap_ms = (now_ns() - t_unwrap) / 1000000;
+    if (unwrap_rc != KIMG_OK ||
         kimg_parse_elf(&k) != KIMG_OK ||
         kimg_check_features(&k, MICA_ACCEPTED_REQUIRED_FEATURES, true) != KIMG_OK) {
         pr_err("dom0: %s\n", kimg_describe(&k, msg, sizeof(msg)));
         return -1;
     }
-    printk("dom0: kernel '%s' (loader %s, %s), entry %#lx\n", k.xen.guest_os[0] ? k.xen.guest_os : "?",
-           k.xen.loader[0] ? k.xen.loader : "?", k.xen.xen_version[0] ? k.xen.xen_version : "?",
-           k.xen.virt_entry);
+    printk("dom0: kernel '%s' (loader %s, %s), entry %#lx, unpacked in %lu ms\n",
+           k.xen.guest_os[0] ? k.xen.guest_os : "?", k.xen.loader[0] ? k.xen.loader : "?",
+           k.xen.xen_version[0] ? k.xen.xen_version : "?", k.xen.virt_entry, unwrap_ms);
 
-    struct domain *d = domain_create(0, true, opt_dom0_max_vcpus);
+    unsigned int nr_vcpus = nr_cpus_online();
+    if (opt_dom0_max_vcpus && opt_dom0_max_vcpus < nr_vcpus)
+        nr_vcpus = opt_dom0_max_vcpus;
+    struct domain *d = domain_create(0, !opt_dom0_unprivileged, nr_vcpus);
     struct builder b = { .d = d, .nr_pages = dom0_nr_pages() };
     uint64_t initrd_len = initrd_module ? initrd_module->end - initrd_module->start : 0;
-    compute_layout(&b.l, &k, initrd_len, b.nr_pages);
+    compute_layout(&b.l, &k, initrd_len, b.nr_pages, !d->is_privileged);
     if (b.l.v_start < HV_VIRT_END && b.l.v_end > HV_VIRT_START) {
         pr_err("dom0: image overlaps Mica's private area\n");
         return -1;
@@ -350,6 +388,8 @@ int dom0_build(const struct boot_info *bi)
         printk("  initrd     %016lx - %016lx\n", b.l.v_initrd, b.l.v_initrd_end);
     printk("  p2m        %016lx - %016lx\n", b.l.v_p2m, b.l.v_p2m_end);
     printk("  start_info %016lx\n", b.l.v_startinfo);
+    if (b.l.v_console)
+        printk("  console    %016lx\n", b.l.v_console);
     printk("  tables     %016lx (%lu frames), stack %016lx, end %016lx\n", b.l.v_pt,
            b.l.nr_pt_pages, b.l.v_stack, b.l.v_end);
     printk("  entry      %016lx\n", k.xen.virt_entry);
@@ -373,7 +413,17 @@ int dom0_build(const struct boot_info *bi)
         *(uint64_t *)guest_va_to_virt(&b, b.l.v_p2m + pfn * 8) = b.p2m[pfn];
         set_m2p(b.p2m[pfn], pfn);
     }
-    fill_start_info(&b, cmdline_cook(kernel_module->cmdline, bi->loader), initrd_len);
+    uint32_t console_port = 0;
+    if (!d->is_privileged) {
+        mfn_t cons_mfn = b.p2m[(b.l.v_console - b.l.v_start) >> PAGE_SHIFT];
+        if (console_ring_attach(d, cons_mfn, &console_port)) {
+            pr_err("dom0: cannot set up its console ring\n");
+            return -1;
+        }
+        printk("dom0: unprivileged (dom0_unprivileged): console ring mfn %#lx, event channel %u, "
+               "served on the serial console; no XenStore\n", cons_mfn, console_port);
+    }
+    fill_start_info(&b, cmdline_cook(kernel_module->cmdline, bi->loader), initrd_len, console_port);
 
     mfn_t l4 = build_page_tables(&b);
     struct page_info *l4pg = mfn_to_page(l4);

@@ -5,12 +5,7 @@
  * forced-emulation prefix (ud2; .ascii "xen"; cpuid) through which a guest
  * asks for Mica's view of the CPU instead of the hardware's.
  *
- * CPUID policy: the hardware's answers, with the hypervisor bit set
- * (leaf 1 ECX[31]) and what a PV guest cannot use hidden (VMX, SVM,
- * monitor/mwait, x2APIC, PCID; leaf 1's OSXSAVE shows the guest's own
- * virtual CR4.OSXSAVE, as on Xen; other OSXSAVE-dependent bits are left to
- * the hardware); the Xen leaves 0x40000000-0x40000002 advertise "XenVMMXenVMM"
- * and version 4.17.
+ * The CPUID policy behind the prefix is arch/x86/pv/cpuid.c.
  *
  * MSR policy (RDMSR/WRMSR from the guest kernel; Xen 4.17's for a 64-bit PV
  * guest, where Mica has the MSR at all). "#GP" is #GP(0) to the guest.
@@ -33,11 +28,12 @@
  *
  * (*) As Xen: a guest kernel with no #GP handler registered yet (early
  * boot) instead reads 0 from an MSR the CPU has, rather than dying.
- * Not modelled (#GP where Xen answers): the virtual machine-check MSRs
- * (0x179-0x17b, banks), the perf counters, AMD-only P-state and northbridge
+ * The machine-check MSRs (0x179-0x17b, 0x280-0x29f, 0x400-0x47f, 0x4d0) are
+ * arch/x86/pv/vmce.c's. Not modelled (#GP where Xen answers): the perf counters, AMD-only P-state and northbridge
  * MSRs, SPEC_CTRL/PRED_CMD, TSC_AUX, XSS. STAR/LSTAR/CSTAR/SFMASK stay
  * Mica's (#GP), as on Xen.
  *
+ * CLI and STI are no-ops when the virtual IOPL allows them, else #GP.
  * Other instructions from the guest kernel: WBINVD (done for the privileged
  * domain, ignored otherwise), CLTS (clears the virtual CR0.TS,
  * arch/x86/pv/fpu.c), MOV to/from CR0, CR2, CR3, CR4 (arch/x86/pv/ctrlreg.c),
@@ -57,43 +53,6 @@
 #include <mica/pv.h>
 #include <mica/setup.h>
 #include <mica/string.h>
-
-#define XEN_CPUID_BASE 0x40000000u
-
-void pv_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[4])
-{
-    if (leaf >= XEN_CPUID_BASE && leaf < XEN_CPUID_BASE + 0x100) {
-        memset(out, 0, 16);
-        switch (leaf - XEN_CPUID_BASE) {
-        case 0:
-            out[0] = XEN_CPUID_BASE + 2;            /* highest Xen leaf */
-            memcpy(&out[1], "XenV", 4);
-            memcpy(&out[2], "MMXe", 4);
-            memcpy(&out[3], "nVMM", 4);
-            break;
-        case 1:
-            out[0] = (MICA_VERSION_MAJOR << 16) | MICA_VERSION_MINOR;
-            break;
-        case 2:
-            out[0] = 1;                             /* one hypercall page */
-            out[1] = XEN_CPUID_BASE;                /* MSR to install it */
-            break;
-        }
-        return;
-    }
-    struct cpuid_regs r = cpuid_count(leaf, subleaf);
-    out[0] = r.eax; out[1] = r.ebx; out[2] = r.ecx; out[3] = r.edx;
-    if (leaf == 1) {
-        out[2] &= ~((1u << 5) | (1u << 3) | (1u << 21) | (1u << 17));  /* VMX, MONITOR, x2APIC, PCID */
-        out[2] |= 1u << 31;                                           /* running on a hypervisor */
-        /* OSXSAVE mirrors the guest's own CR4.OSXSAVE (arch/x86/pv/ctrlreg.c), as on Xen. */
-        out[2] &= ~(1u << 27);
-        if (v && (pv_guest_cr4(v) & X86_CR4_OSXSAVE))
-            out[2] |= 1u << 27;
-    } else if (leaf == 0x80000001) {
-        out[2] &= ~(1u << 2);                                         /* SVM */
-    }
-}
 
 #define MSR_TSC               0x00000010
 #define MSR_UCODE_REV         0x0000008b
@@ -143,11 +102,18 @@ static uint64_t guest_misc_enable(uint64_t hw)
 static bool guest_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
     uint64_t hw;
+    int mca = pv_vmce_rdmsr(v, msr, val);
+
+    if (mca)
+        return mca > 0;
 
     switch (msr) {
-    case MSR_FS_BASE: *val = v->pv.fs_base; return true;
-    case MSR_GS_BASE: *val = v->pv.gs_base_kernel; return true;
-    case MSR_SHADOW_GS: *val = v->pv.gs_base_user; return true;
+    /* The live bases are the hardware's: the guest may have written them with WRFSBASE. */
+    case MSR_FS_BASE:
+    case MSR_GS_BASE:
+    case MSR_SHADOW_GS:
+        *val = rdmsr(msr);
+        return true;
     case MSR_EFER: *val = guest_efer(); return true;
     case MSR_TSC: *val = rdtsc(); return true;
     case MSR_PAT: *val = XEN_MSR_PAT; return true;
@@ -175,6 +141,10 @@ static bool guest_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
 static bool guest_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
 {
     uint64_t hw;
+    int mca = pv_vmce_wrmsr(v, msr, val);
+
+    if (mca)
+        return mca > 0;
 
     switch (msr) {
     case MSR_FS_BASE:
@@ -334,6 +304,17 @@ bool pv_emulate_privileged_op(struct vcpu *v, struct cpu_user_regs *regs)
 
     if (!len)
         return false;
+    /*
+     * CLI/STI with enough virtual IOPL (Linux dom0 asks for IOPL 1) are
+     * accepted and do nothing, as on Xen: honouring them would let a guest
+     * mask events with CLI and never unmask them, since POPF cannot be
+     * trapped. Linux runs such code before its alternatives are patched.
+     */
+    if ((insn[0] == 0xfa || insn[0] == 0xfb) && pv_iopl_ok(v)) {
+        regs->rip += 1;
+        insn_done(v, regs);
+        return true;
+    }
     /* Port I/O is the one privileged operation guest user mode may be granted. */
     if (pv_emulate_io(v, regs, insn, len) ||
         (v->pv.kernel_mode && emulate_kernel_op(v, regs, insn, len))) {

@@ -3,9 +3,13 @@
  * The FPU of a PV vCPU: fpu_taskswitch, CLTS, #NM, XSETBV.
  *
  * Mica itself is compiled without x87/SSE code and never touches FPU state,
- * so with one vCPU per CPU the guest's FPU/SSE/AVX registers simply stay in
- * the hardware. What Mica provides is the control state a kernel would set
- * itself on native hardware:
+ * so a running vCPU's FPU/SSE/AVX registers simply stay in the hardware;
+ * when the CPU switches vCPUs they are saved to and restored from the
+ * vCPU's save area (XSAVE of every component its XCR0 enables, or FXSAVE
+ * without XSAVE), eagerly: a PV kernel expects its registers intact across
+ * a hypervisor context switch. A vCPU's first restore gives it the state
+ * after FNINIT with MXCSR's reset value. What Mica also provides is the
+ * control state a kernel would set itself on native hardware:
  *
  *   CR4.OSFXSR, OSXMMEXCPT   always on: SSE works and SIMD exceptions are #XM,
  *                            as every 64-bit kernel expects.
@@ -78,11 +82,49 @@ void pv_fpu_cpu_init(void)
     __asm__ volatile("fninit; ldmxcsr %0" :: "m"(mxcsr));
 }
 
-/* Put the vCPU's FPU control state in the hardware (a context switch's part). */
+static uint64_t vcpu_xcr0(const struct vcpu *v)
+{
+    return v->pv.xcr0 ? v->pv.xcr0 : XSTATE_X87 | XSTATE_SSE;
+}
+
+/* Save the register state of the vCPU leaving this CPU (TS must be clear). */
+void pv_fpu_save(struct vcpu *v)
+{
+    clts();
+    if (xcr0_allowed) {
+        uint64_t mask = vcpu_xcr0(v);
+        __asm__ volatile("xsave64 (%0)" :: "r"(v->fpu_area), "a"((uint32_t)mask),
+                         "d"((uint32_t)(mask >> 32)) : "memory");
+    } else {
+        __asm__ volatile("fxsave64 (%0)" :: "r"(v->fpu_area) : "memory");
+    }
+    v->fpu_saved = true;
+}
+
+/* Restore it on the CPU it comes back to, after its XCR0 is loaded. */
+static void fpu_restore(const struct vcpu *v)
+{
+    clts();
+    if (!v->fpu_saved) {
+        uint32_t mxcsr = 0x1f80;
+        __asm__ volatile("fninit; ldmxcsr %0" :: "m"(mxcsr));
+        return;
+    }
+    if (xcr0_allowed) {
+        uint64_t mask = vcpu_xcr0(v);
+        __asm__ volatile("xrstor64 (%0)" :: "r"(v->fpu_area), "a"((uint32_t)mask),
+                         "d"((uint32_t)(mask >> 32)) : "memory");
+    } else {
+        __asm__ volatile("fxrstor64 (%0)" :: "r"(v->fpu_area) : "memory");
+    }
+}
+
+/* Put the vCPU's FPU state and control state in the hardware (a context switch's part). */
 void pv_fpu_load(const struct vcpu *v)
 {
     if (xcr0_allowed)
-        xsetbv(0, v->pv.xcr0 ? v->pv.xcr0 : XSTATE_X87 | XSTATE_SSE);
+        xsetbv(0, vcpu_xcr0(v));
+    fpu_restore(v);
     if (v->pv.fpu_ts)
         stts();
     else

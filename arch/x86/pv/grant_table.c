@@ -22,14 +22,16 @@
 #include <asm/x86.h>
 #include <public/grant_table.h>
 #include <mica/domain.h>
+#include <mica/flushtlb.h>
 #include <mica/mm.h>
 #include <mica/pv.h>
 #include <mica/pv_grant.h>
 #include <mica/pv_mm.h>
 
+/* A grant mapping went away: no vCPU of the mapping domain may keep it. */
 static void flush_tlb_local(void)
 {
-    write_cr3(read_cr3());
+    flush_tlb_domain(current->domain);
 }
 
 /* The entry Xen writes for a grant (grant_to_pte_flags), as Mica stores it. */

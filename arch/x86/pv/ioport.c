@@ -35,6 +35,7 @@
 #include <asm/regs.h>
 #include <asm/x86.h>
 #include <mica/domain.h>
+#include <mica/spinlock.h>
 #include <mica/guest_access.h>
 #include <mica/pv.h>
 #include <mica/serial.h>
@@ -99,11 +100,11 @@ static void hw_out(unsigned int port, unsigned int bytes, uint32_t val)
 
 /*
  * Index-then-data pairs (CMOS, PCI config) must not be split by another
- * user of the index register: done with interrupts off. Mica's own CMOS
- * reads run on this CPU with interrupts off too.
+ * user of the index register: done under one lock for all CPUs (a
+ * domain's vCPUs may run on several), with interrupts off. Mica's own
+ * CMOS reads happen at boot, before any guest runs.
  */
-static uint64_t irq_save(void) { uint64_t f = read_rflags(); cli(); return f; }
-static void irq_restore(uint64_t f) { if (f & X86_EFLAGS_IF) sti(); }
+static spinlock_t index_data_lock = SPINLOCK_INIT;
 
 /* Size of a PCI data access at port (0xcfc-0xcff) within 'bytes'. */
 static unsigned int pci_data_size(unsigned int port, unsigned int bytes)
@@ -135,10 +136,10 @@ static uint32_t guest_in(struct domain *d, unsigned int port, unsigned int bytes
             sub = d->cmos_idx;
         } else if (port == RTC_DATA) {
             if (ioports_permitted(d, RTC_INDEX, RTC_DATA)) {
-                uint64_t f = irq_save();
+                unsigned long f = spin_lock_irqsave(&index_data_lock);
                 outb(RTC_INDEX, d->cmos_idx & 0x7f);    /* bit 7 is NMI masking: not the guest's */
                 sub = inb(RTC_DATA);
-                irq_restore(f);
+                spin_unlock_irqrestore(&index_data_lock, f);
             }
         } else if (port == PCI_CF8 && bytes == 4) {
             size = 4;
@@ -146,10 +147,10 @@ static uint32_t guest_in(struct domain *d, unsigned int port, unsigned int bytes
         } else if ((port & ~3u) == PCI_CFC) {
             size = pci_data_size(port, bytes);
             if (pci_cf8_enabled(d)) {
-                uint64_t f = irq_save();
+                unsigned long f = spin_lock_irqsave(&index_data_lock);
                 outl(PCI_CF8, d->pci_cf8);
                 sub = hw_in(port, size);
-                irq_restore(f);
+                spin_unlock_irqrestore(&index_data_lock, f);
             }
         } else if (ioports_permitted(d, port, port)) {
             if (bytes > 1 && !(port & 1) && ioports_permitted(d, port, port + 1)) {
@@ -182,10 +183,10 @@ static void guest_out(struct domain *d, unsigned int port, unsigned int bytes, u
             d->cmos_idx = (uint8_t)data;
         } else if (port == RTC_DATA) {
             if (ioports_permitted(d, RTC_INDEX, RTC_DATA)) {
-                uint64_t f = irq_save();
+                unsigned long f = spin_lock_irqsave(&index_data_lock);
                 outb(RTC_INDEX, d->cmos_idx & 0x7f);
                 outb(RTC_DATA, (uint8_t)data);
-                irq_restore(f);
+                spin_unlock_irqrestore(&index_data_lock, f);
             }
         } else if (port == PCI_CF8 && bytes == 4) {
             size = 4;
@@ -193,10 +194,10 @@ static void guest_out(struct domain *d, unsigned int port, unsigned int bytes, u
         } else if ((port & ~3u) == PCI_CFC) {
             size = pci_data_size(port, bytes);
             if (pci_cf8_enabled(d)) {
-                uint64_t f = irq_save();
+                unsigned long f = spin_lock_irqsave(&index_data_lock);
                 outl(PCI_CF8, d->pci_cf8);
                 hw_out(port, size, data);
-                irq_restore(f);
+                spin_unlock_irqrestore(&index_data_lock, f);
             }
         } else if (ioports_permitted(d, port, port)) {
             if (bytes > 1 && !(port & 1) && ioports_permitted(d, port, port + 1))
@@ -212,7 +213,7 @@ static void guest_out(struct domain *d, unsigned int port, unsigned int bytes, u
 }
 
 /* Virtual IOPL against virtual CPL (see the header). */
-static bool iopl_ok(const struct vcpu *v)
+bool pv_iopl_ok(const struct vcpu *v)
 {
     unsigned int cpl = v->pv.kernel_mode
         ? (vm_assist(v->domain, VMASST_TYPE_architectural_iopl) ? 0 : 1) : 3;
@@ -314,14 +315,14 @@ bool pv_emulate_io(struct vcpu *v, struct cpu_user_regs *regs, const uint8_t *in
         in = op < 0xee;
         break;
     case 0x6c: case 0x6d: case 0x6e: case 0x6f:
-        if (!iopl_ok(v))
+        if (!pv_iopl_ok(v))
             return false;
         return emulate_string(v, regs, op < 0x6e, size, rep, addr32, seg, i);
     default:
         return false;
     }
 
-    if (!iopl_ok(v))
+    if (!pv_iopl_ok(v))
         return false;
     if (in) {
         uint32_t val = guest_in(v->domain, port, size);

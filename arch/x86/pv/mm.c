@@ -21,6 +21,7 @@
 #include <mica/console.h>
 #include <mica/descriptor.h>
 #include <mica/domain.h>
+#include <mica/flushtlb.h>
 #include <mica/mm.h>
 #include <mica/pv.h>
 #include <mica/pv_desc.h>
@@ -232,6 +233,14 @@ static void devalidate_table(struct page_info *pg, uint64_t type)
 
 static int validate(struct page_info *pg, uint64_t type)
 {
+    /*
+     * The frame had no type (or a writable one) until now: another vCPU of
+     * its owner may still hold a writable translation of it. Flush those
+     * first, so none can change the contents while or after they are checked.
+     */
+    struct domain *owner = domain_lookup(pg->owner);
+    if (owner)
+        flush_tlb_domain_others(owner);
     if (type == PGT_SEG_DESC) {
         /* GDT/LDT pages: every descriptor checked (and DPLs fixed up) in place. */
         return desc_check_page(mfn_to_virt(page_to_mfn(pg))) == DESCS_PER_PAGE ? 0 : -1;

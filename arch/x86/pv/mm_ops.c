@@ -14,6 +14,7 @@
 #include <public/xen.h>
 #include <mica/console.h>
 #include <mica/domain.h>
+#include <mica/flushtlb.h>
 #include <mica/guest_access.h>
 #include <mica/mm.h>
 #include <mica/pv.h>
@@ -21,10 +22,6 @@
 #include <mica/pv_mm.h>
 #include <mica/string.h>
 
-static void flush_tlb_local(void)
-{
-    write_cr3(read_cr3());
-}
 
 int pv_update_entry(struct domain *d, uint64_t *slot, uint64_t type, unsigned idx,
                     uint64_t val, bool preserve_ad, bool *flush)
@@ -138,8 +135,9 @@ long do_mmu_update(guest_ptr_t reqs, unsigned int count, guest_ptr_t done, unsig
         if (rc)
             break;
     }
+    /* A mapping went away: no vCPU of the owner may keep using it. */
     if (flush)
-        flush_tlb_local();
+        flush_tlb_domain(pt_owner);
     /* As Xen: a *done that cannot be written is ignored, not an error. */
     if (done)
         (void)copy_to_guest(done, &i, sizeof(i));
@@ -190,16 +188,24 @@ static long update_va_mapping(struct domain *pg_owner, unsigned long va, uint64_
     if (rc)
         return rc;
 
+    /*
+     * Scope: UVMF_LOCAL is this vCPU; UVMF_ALL, or a vCPU bitmap (UVMF_MULTI),
+     * is flushed as all vCPUs of the domain (a superset is always correct).
+     */
+    bool wide = flags & ~UVMF_FLUSHTYPE_MASK;
     switch (flags & UVMF_FLUSHTYPE_MASK) {
     case UVMF_TLB_FLUSH:
-        flush_tlb_local();
+        if (wide || flush)
+            flush_tlb_domain(v->domain);
+        else
+            write_cr3(read_cr3());
         break;
     case UVMF_INVLPG:
-        invlpg((void *)va);
-        break;
     default:
         /* The guest asked for no flush; a removed mapping still gets one. */
-        if (flush)
+        if (wide || flush)
+            flush_va_domain(v->domain, va);
+        else if ((flags & UVMF_FLUSHTYPE_MASK) == UVMF_INVLPG)
             invlpg((void *)va);
         break;
     }
@@ -291,7 +297,7 @@ int new_baseptr(struct vcpu *v, mfn_t mfn, bool user)
     }
     mfn_t old = *slot;
     *slot = mfn;
-    if (v->pv.kernel_mode != user)
+    if (v == current && v->pv.kernel_mode != user)
         write_cr3((v->pv.kernel_mode ? v->pv.guest_table : v->pv.guest_table_user) << PAGE_SHIFT);
     if (old != INVALID_MFN) {
         put_page_type(mfn_to_page(old));
@@ -339,16 +345,20 @@ static int do_one_mmuext(struct vcpu *v, struct domain *d, const struct mmuext_o
             return -XEN_EINVAL;
         return new_baseptr(v, op->arg1.mfn, true);
     case MMUEXT_TLB_FLUSH_LOCAL:
-    case MMUEXT_TLB_FLUSH_MULTI:
+        write_cr3(read_cr3());
+        return 0;
+    case MMUEXT_TLB_FLUSH_MULTI:        /* the vCPU set is treated as all: a superset */
     case MMUEXT_TLB_FLUSH_ALL:
-        /* One CPU runs guests for now: every flush is a local one. */
-        flush_tlb_local();
+        flush_tlb_domain(v->domain);
         return 0;
     case MMUEXT_INVLPG_LOCAL:
+        if (pv_is_canonical(op->arg1.linear_addr))
+            invlpg((void *)op->arg1.linear_addr);
+        return 0;
     case MMUEXT_INVLPG_MULTI:
     case MMUEXT_INVLPG_ALL:
         if (pv_is_canonical(op->arg1.linear_addr))
-            invlpg((void *)op->arg1.linear_addr);
+            flush_va_domain(v->domain, op->arg1.linear_addr);
         return 0;
     case MMUEXT_FLUSH_CACHE:
     case MMUEXT_FLUSH_CACHE_GLOBAL:

@@ -32,6 +32,7 @@
 #include <asm/regs.h>
 #include <asm/x86.h>
 #include <mica/domain.h>
+#include <mica/flushtlb.h>
 #include <mica/guest_access.h>
 #include <mica/mm.h>
 #include <mica/pv.h>
@@ -160,7 +161,7 @@ static enum outcome emulate(struct vcpu *v, struct cpu_user_regs *regs, uint64_t
             ptwr_execute(&insn, &out, now, &res);
         }
         if (flush)
-            write_cr3(read_cr3());
+            flush_tlb_domain(v->domain);
     }
 
     for (unsigned i = 0; i < 16; i++)
@@ -178,9 +179,9 @@ bool pv_ptwr_fault(struct vcpu *v, struct cpu_user_regs *regs, uint64_t addr)
     struct domain *d = v->domain;
     uint32_t ec = regs->error_code;
 
-    /* dom0 is Xen's hardware domain: emulated whether or not it asked. */
+    /* The privileged dom0 is Xen's hardware domain: emulated whether or not it asked. */
     if (!v->pv.kernel_mode ||
-        !(vm_assist(d, VMASST_TYPE_writable_pagetables) || d->domain_id == 0))
+        !(vm_assist(d, VMASST_TYPE_writable_pagetables) || d->is_privileged))
         return false;
     if ((ec & (PFEC_RSVD | PFEC_INSN_FETCH)) || (ec & (PFEC_PRESENT | PFEC_WRITE)) !=
                                                 (PFEC_PRESENT | PFEC_WRITE))

@@ -30,8 +30,10 @@
 #include <mica/event.h>
 #include <mica/guest_access.h>
 #include <mica/hypercall.h>
+#include <mica/irq.h>
 #include <mica/mm.h>
 #include <mica/pv.h>
+#include <mica/sched.h>
 #include <mica/pv_desc.h>
 #include <mica/string.h>
 #include <mica/time.h>
@@ -52,7 +54,7 @@ struct vcpu *current_vcpu(void) { return get_cpu_info()->curr_vcpu; }
 void set_current_vcpu(struct vcpu *v) { get_cpu_info()->curr_vcpu = v; }
 
 /* Load the page tables for the vCPU's current guest mode. */
-static void load_guest_cr3(struct vcpu *v)
+void load_guest_cr3(struct vcpu *v)
 {
     mfn_t l4 = v->pv.kernel_mode ? v->pv.guest_table : v->pv.guest_table_user;
     write_cr3(l4 << PAGE_SHIFT);
@@ -251,12 +253,19 @@ void pv_do_guest_trap(struct cpu_user_regs *regs)
  */
 void pv_exit_prepare(struct cpu_user_regs *regs)
 {
+    /* Another vCPU's turn? Then this does not return: that one leaves instead. */
+    sched_maybe_switch();
     struct vcpu *v = current;
-
     for (;;) {
         if (v->timer_virq_due) {
             sti();
             timer_deliver(v);
+            cli();
+            continue;
+        }
+        if (irq_work_pending()) {       /* device interrupts' events (arch/x86/irq.c) */
+            sti();
+            irq_do_deferred();
             cli();
             continue;
         }
@@ -403,7 +412,7 @@ static void unregister_nmi_callback(struct vcpu *v)
     memset(&v->pv.trap_ctxt[2], 0, sizeof(v->pv.trap_ctxt[2]));
 }
 
-static long register_callback(struct vcpu *v, const struct callback_register *reg)
+long pv_register_callback(struct vcpu *v, const struct callback_register *reg)
 {
     bool mask_events = reg->flags & CALLBACKF_mask_events;
 
@@ -444,11 +453,11 @@ long do_set_callbacks(unsigned long event, unsigned long failsafe, unsigned long
     /* As Xen: each is registered on its own and errors are not reported. */
     struct callback_register r;
     r = (struct callback_register){ .type = CALLBACKTYPE_event, .address = event };
-    register_callback(v, &r);
+    pv_register_callback(v, &r);
     r = (struct callback_register){ .type = CALLBACKTYPE_failsafe, .address = failsafe };
-    register_callback(v, &r);
+    pv_register_callback(v, &r);
     r = (struct callback_register){ .type = CALLBACKTYPE_syscall, .address = syscall };
-    register_callback(v, &r);
+    pv_register_callback(v, &r);
     return 0;
 }
 
@@ -461,7 +470,7 @@ long do_callback_op(int cmd, guest_ptr_t arg)
         struct callback_register reg;
         if (copy_from_guest(&reg, arg, sizeof(reg)))
             return -XEN_EFAULT;
-        return register_callback(v, &reg);
+        return pv_register_callback(v, &reg);
     }
     case CALLBACKOP_unregister: {
         struct callback_unregister unreg;
@@ -621,33 +630,6 @@ void pv_cpu_init(unsigned int cpu)
                                 GUEST_FRAME_SEGS);
         wrmsr(MSR_SYSENTER_EIP, (uint64_t)sysenter_entry);
     }
-}
-
-/*
- * Run a vCPU on this CPU for the first time: its page tables, clean segment
- * state, and its initial frame copied to the top of this CPU's stack, from
- * where exit_to_guest enters it.
- */
-void __noreturn pv_start_vcpu(struct vcpu *v)
-{
-    extern void __noreturn start_guest(struct cpu_user_regs *frame);
-
-    cli();
-    set_current_vcpu(v);
-    v->is_running = true;
-    if (v->periodic_period)
-        v->periodic_next = now_ns() + v->periodic_period;
-    update_vcpu_time(&v->vcpu_info->time);
-    update_wallclock(v->domain->shared_info);
-    load_guest_cr3(v);
-    pv_load_desc_tables(v);     /* its GDT/LDT, before any of its selectors is loaded */
-    __asm__ volatile("mov %0, %%ds; mov %0, %%es; mov %0, %%fs; mov %0, %%gs" :: "r"(0));
-    wrmsr(MSR_FS_BASE, v->pv.fs_base);
-    wrmsr(MSR_GS_BASE, v->pv.gs_base_kernel);
-    wrmsr(MSR_SHADOW_GS, v->pv.gs_base_user);
-    struct cpu_user_regs *frame = guest_cpu_user_regs();
-    *frame = v->user_regs;
-    start_guest(frame);
 }
 
 /*

@@ -3,7 +3,8 @@
  * io/console.h - the PV console ring page.
  *
  * One page shared between a domU and its console backend (the console
- * daemon in dom0). Its mfn and event channel are in
+ * daemon in dom0; Mica itself for a boot domain built with Mica's
+ * dom0_unprivileged option). Its mfn and event channel are in
  * start_info.console.domU. Dom0 has no ring; it uses
  * HYPERVISOR_console_io.
  *

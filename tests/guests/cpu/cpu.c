@@ -62,6 +62,10 @@ static void test_cpuid(void)
     CHECK(!strcmp(sig, "XenVMMXenVMM"), "leaf 0x40000000 signature '%s'", sig);
     CHECK(x.a >= 0x40000002 && x.a < 0x40000100, "max Xen leaf %#x", x.a);
     printk("Xen leaves up to %#x\n", x.a);
+    for (uint32_t leaf = 0; leaf < 2; leaf++) {
+        struct cpuid f = cpuid_forced(leaf ? 0x80000001 : 1);
+        printk("forced cpuid %#x: %08x %08x %08x %08x\n", leaf ? 0x80000001 : 1, f.a, f.b, f.c, f.d);
+    }
     /* Leaf +1: version (major << 16 | minor). */
     CHECK(cpuid_forced(0x40000001).a == 0x40011, "Xen version leaf %#x", cpuid_forced(0x40000001).a);
     /* Leaf +2: one hypercall page, registered through MSR in ebx. */
@@ -78,6 +82,24 @@ static void test_cpuid(void)
      * Native CPUID in a PV guest is not intercepted unless the CPU has CPUID
      * faulting; then the hypervisor leaves may or may not be visible.
      */
+    /*
+     * Xen's PV feature policy (only features marked 'A' in its feature set)
+     * hides large pages, global pages and VME (MTRR stays for dom0): the PV MMU refuses
+     * PSE entries, and Linux would use them if offered.
+     */
+    static const struct { uint32_t leaf; int reg; unsigned bit; const char *name; } hidden[] = {
+        { 1, 3, 1, "VME" }, { 1, 3, 3, "PSE" }, { 1, 3, 13, "PGE" },
+        { 1, 3, 17, "PSE36" }, { 1, 2, 3, "MONITOR" }, { 1, 2, 5, "VMX" }, { 1, 2, 17, "PCID" },
+        { 1, 2, 21, "X2APIC" }, { 1, 2, 24, "TSC_DEADLINE" }, { 0x80000001, 3, 26, "PAGE1GB" },
+        { 0x80000001, 2, 2, "SVM" }, { 7, 1, 7, "SMEP" }, { 7, 1, 20, "SMAP" }, { 7, 1, 10, "INVPCID" },
+        { 7, 2, 2, "UMIP" }, { 7, 2, 3, "PKU" },
+    };
+    for (unsigned i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++) {
+        struct cpuid r = cpuid_forced(hidden[i].leaf);
+        uint32_t regs[4] = { r.a, r.b, r.c, r.d };
+        CHECK(!(regs[hidden[i].reg] & (1u << hidden[i].bit)), "CPUID %#x shows %s to a PV guest",
+              hidden[i].leaf, hidden[i].name);
+    }
     /* Under QEMU TCG there is no CPUID faulting: native CPUID shows "TCGTCGTCGTCG" here. */
     struct cpuid nx = cpuid_native(0x40000000);
     printk("native leaf 0x40000000: %#x %.4s%.4s%.4s\n", nx.a, (char *)&nx.b, (char *)&nx.c, (char *)&nx.d);
@@ -87,6 +109,19 @@ static void test_msr(void)
 {
     uint64_t v = 0;
     unsigned long ex;
+
+    /* Virtual machine-check MSRs: two empty banks; status can only be cleared. */
+    ex = rdmsr_safe(0x179, &v);
+    CHECK(!ex && (v & 0xff) == 2, "MCG_CAP: ex %#lx val %#lx", ex, v);
+    ex = rdmsr_safe(0x17a, &v);
+    CHECK(!ex && v == 0, "MCG_STATUS: ex %#lx val %#lx", ex, v);
+    ex = rdmsr_safe(0x400, &v);
+    CHECK(!ex && v == ~0ULL, "MC0_CTL: ex %#lx val %#lx", ex, v);
+    ex = rdmsr_safe(0x405, &v);
+    CHECK(!ex && v == 0, "MC1_STATUS: ex %#lx val %#lx", ex, v);
+    CHECK(wrmsr_safe(0x401, 0) == 0, "MC0_STATUS = 0 refused");
+    CHECK(wrmsr_safe(0x401, 1) == EXINFO(X86_EXC_GP, 0), "MC0_STATUS = 1 accepted");
+    CHECK(rdmsr_safe(0x4d0, &v) == EXINFO(X86_EXC_GP, 0), "MCG_EXT_CTL readable");
     /* FS base: readable and writable, and the same as set_segment_base's. */
     CHECK_RC(HC2(__HYPERVISOR_set_segment_base, SEGBASE_FS, 0x7f0000001000UL), 0);
     ex = rdmsr_safe(0xc0000100, &v);

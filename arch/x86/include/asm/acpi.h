@@ -8,5 +8,7 @@
 bool acpi_enter_s5(void);
 /* Write the FADT reset register; false when there is none. */
 bool acpi_reset(void);
+/* The ACPI table with this signature ("APIC", "FACP"...), checksummed, or NULL; *len its length. */
+const void *acpi_find_table(const char *sig, uint32_t *len);
 
 #endif

@@ -33,8 +33,14 @@ static inline struct cpu_info *get_cpu_info(void)
     return (struct cpu_info *)((sp | (STACK_SIZE - 1)) + 1 - CPU_INFO_SIZE);
 }
 
-/* Set up GDT, TSS and IDT of the boot CPU; stack is its stack block. */
+/*
+ * Load this CPU's GDT, TSS and the IDT (built by CPU 0's call) and record
+ * the CPU number in its cpu_info; stack is its stack block. A secondary
+ * CPU's GDT must have been allocated first (cpu_desc_alloc, by the boot CPU).
+ */
 void cpu_desc_init(unsigned int cpu, void *stack);
+/* Allocate the GDT of a secondary CPU; 0 or -1 (no memory). */
+int cpu_desc_alloc(unsigned int cpu);
 
 /* This CPU's page of Mica's reserved GDT entries (entry HV_FIRST_RESERVED_GDT_ENTRY first). */
 uint64_t *cpu_reserved_gdt_page(void);

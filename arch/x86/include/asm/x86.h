@@ -54,6 +54,18 @@ static inline void halt(void) { __asm__ volatile("hlt" ::: "memory"); }
 static inline void cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
 static inline void invlpg(const void *va) { __asm__ volatile("invlpg (%0)" :: "r"(va) : "memory"); }
 static inline uint64_t read_rflags(void) { uint64_t f; __asm__ volatile("pushfq; popq %0" : "=r"(f)); return f; }
+/* Interrupts off, returning the previous state for irq_restore. */
+static inline unsigned long irq_save(void)
+{
+    unsigned long f;
+    __asm__ volatile("pushfq; popq %0; cli" : "=r"(f) :: "memory");
+    return f;
+}
+static inline void irq_restore(unsigned long f)
+{
+    if (f & (1UL << 9))
+        __asm__ volatile("sti" ::: "memory");
+}
 static inline void *read_rbp(void) { void *p; __asm__ volatile("mov %%rbp, %0" : "=r"(p)); return p; }
 
 #define X86_EFLAGS_IF  (1UL << 9)

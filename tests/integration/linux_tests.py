@@ -1,0 +1,176 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Debian's stock kernel (build/linux/vmlinuz, `make linux-kit`) booted as a
+PV dom0 with the test initramfs, whose /init runs tests/linux/scripts/<name>
+when the command line says mica_run=<name>, then powers off.
+
+The userland script prints "check NAME: ok|FAIL ..." lines and
+"userland: N failed"; Mica must power off cleanly (QEMU exit 0). The
+dmesg case boots the same kernel on real Xen 4.17 too and fails on any
+oops, BUG or WARNING that Mica's boot prints and Xen's does not.
+"""
+import re
+
+MEM = ["-m", "2048"]
+MICA_ARGS = "console=com1 dom0_mem=1G"
+READY = r"^mica-linux: ready"
+TROUBLE = re.compile(r"WARNING:|Oops|BUG:|Kernel panic|Call Trace|general protection|invalid opcode")
+
+
+def boot(ctx, hv, args, kernel_args, cpu="max,-smap", tag="", stop=None, timeout=240, smp=1):
+    kernel = ctx.need(ctx.path("linux", "vmlinuz"), "Linux guest kit not fetched (make linux-kit)")
+    initrd = ctx.need(ctx.path("linux", "initrd.cpio.gz"), "initramfs not built (make linux-kit)")
+    return ctx.qemu(["-kernel", hv, "-append", args,
+                     "-initrd", f"{kernel} console=hvc0 {kernel_args},{initrd}"],
+                    cpu=cpu, extra=MEM + ["-smp", str(smp)], tag=tag, stop=stop, timeout=timeout)
+
+
+def check_userland(ctx, r):
+    ctx.expect_lines(r, READY, r"^userland: 0 failed$", r"^mica-linux: powering off")
+    for _, t in r.lines:
+        if t.startswith("check ") and ": FAIL" in t:
+            ctx.note(t)
+    for want in ("uname", "cpuinfo", "hypervisor-type", "hypervisor-version", "hypervisor-features",
+                 "date", "free", "fork-exec", "memory-touch"):
+        ctx.check(re.search(rf"^check {want}: ok", r.text, re.M), f"check {want} did not pass (log: {r.log})")
+
+
+def kernel_trouble(r):
+    return [t for _, t in r.lines if TROUBLE.search(t)]
+
+
+for _cpu in ("max,-smap", "qemu64"):
+    def make(cpu=_cpu):
+        @case(f"linux/dom0-userland-{cpu.split(',')[0]}", timeout=240)
+        def _(ctx):
+            mica = ctx.need(ctx.path("mica"), "hypervisor not built")
+            r = boot(ctx, mica, MICA_ARGS, "mica_run=userland", cpu=cpu)
+            check_userland(ctx, r)
+            ctx.check(not kernel_trouble(r), f"kernel trouble: {kernel_trouble(r)[:3]} (log: {r.log})")
+            ctx.expect_rc(r, 0)
+    make()
+
+
+@case("linux/dom0-2vcpus", timeout=300)
+def _(ctx):
+    """dom0 gets a vCPU per CPU: Linux brings up the second with
+    VCPUOP_initialise/up and runs the userland check on both."""
+    mica = ctx.need(ctx.path("mica"), "hypervisor not built")
+    r = boot(ctx, mica, MICA_ARGS, "mica_run=userland", smp=2, timeout=300)
+    check_userland(ctx, r)
+    ctx.expect_lines(r, r"smp: Brought up 1 node, 2 CPUs", r"^check cpuinfo: ok \(2 cpus\)")
+    ctx.check(not kernel_trouble(r), f"kernel trouble: {kernel_trouble(r)[:3]} (log: {r.log})")
+    ctx.expect_rc(r, 0)
+
+
+def dmesg_lines(r):
+    """Kernel lines without timestamps, numbers normalised."""
+    out = set()
+    for _, t in r.lines:
+        m = re.match(r"^\[\s*[0-9.]+\] (.*)$", t)
+        if m:
+            out.add(re.sub(r"[0-9]+", "N", re.sub(r"[0-9a-f]{8,}", "X", m.group(1))))
+    return out
+
+
+@case("linux/dom0-dmesg-vs-xen", timeout=300)
+def _(ctx):
+    mica = ctx.need(ctx.path("mica"), "hypervisor not built")
+    xen = ctx.need(ctx.path("xen-ref", "xen"), "reference Xen not fetched (make xen-ref)")
+    rx = boot(ctx, xen, MICA_ARGS + " noreboot", "mica_run=boot-only", tag="xen",
+              stop=r"^mica-linux: powering off|Kernel panic")
+    rm = boot(ctx, mica, MICA_ARGS, "mica_run=boot-only", tag="mica")
+    ctx.expect_lines(rx, READY)
+    ctx.expect_lines(rm, READY)
+    xen_lines = dmesg_lines(rx)
+    only_mica = sorted(l for l in dmesg_lines(rm) - xen_lines)
+    bad = [l for l in only_mica if TROUBLE.search(l)]
+    ctx.check(not bad, f"kernel trouble only on Mica: {bad[:3]} (log: {rm.log})")
+    # Other differences are listed, not failed: see the closing notes of issue 5.
+    for l in only_mica:
+        if re.search(r"fail|error|Failed|Error", l):
+            ctx.note("only on Mica: " + l)
+    ctx.expect_rc(rm, 0)
+
+
+# Physical interrupts (PIRQs): tests/linux/scripts/irqs prints /proc/interrupts
+# and checks the legacy devices (ACPI SCI, RTC, i8042) got theirs. Mica's
+# xen-pirq lines must be Xen's (irq, type, name), and none of the messages
+# Linux prints when a hypervisor refuses PHYSDEVOP_* may appear.
+PIRQ_REFUSED = re.compile(r"xen map irq failed|Failed to setup GSI|SCI \(ACPI GSI \d+\) not registered|"
+                          r"probe of \S+ failed with error -38|Failed to add - passthrough")
+
+
+def pirq_lines(r):
+    """/proc/interrupts' xen-pirq lines as (irq, type, name), counts left out."""
+    out = set()
+    for _, t in r.lines:
+        m = re.match(r"^\s*(\d+):(?:\s+\d+)+\s+xen-pirq\s+(\S+)\s+(.*)$", t)
+        if m:
+            out.add((int(m.group(1)), m.group(2), m.group(3).strip()))
+    return out
+
+
+@case("linux/dom0-pirqs-vs-xen", timeout=300)
+def _(ctx):
+    mica = ctx.need(ctx.path("mica"), "hypervisor not built")
+    xen = ctx.need(ctx.path("xen-ref", "xen"), "reference Xen not fetched (make xen-ref)")
+    rx = boot(ctx, xen, MICA_ARGS + " noreboot", "mica_run=irqs", tag="xen",
+              stop=r"^mica-linux: powering off|Kernel panic")
+    rm = boot(ctx, mica, MICA_ARGS, "mica_run=irqs", tag="mica")
+    ctx.expect_lines(rx, r"^irqs: 0 failed$")
+    ctx.expect_lines(rm, r"^irqs: 0 failed$", r"^mica-linux: powering off")
+    refused = [t for _, t in rm.lines if PIRQ_REFUSED.search(t)]
+    ctx.check(not refused, f"PHYSDEVOP refusals on Mica: {refused[:3]} (log: {rm.log})")
+    px, pm = pirq_lines(rx), pirq_lines(rm)
+    ctx.check(px and pm == px, f"xen-pirq lines: Xen {sorted(px)}, Mica {sorted(pm)} (log: {rm.log})")
+    ctx.check(not kernel_trouble(rm), f"kernel trouble: {kernel_trouble(rm)[:3]} (log: {rm.log})")
+    ctx.expect_rc(rm, 0)
+
+
+# The same kernel built as an unprivileged domain (Mica's dom0_unprivileged):
+# no SIF_PRIVILEGED|SIF_INITDOMAIN, its console the start_info ring that Mica
+# serves on the serial line (guest lines unprefixed, as dom0's), no XenStore.
+DOMU_ARGS = MICA_ARGS + " dom0_unprivileged"
+
+
+@case("linux/domu-userland", timeout=240)
+def _(ctx):
+    mica = ctx.need(ctx.path("mica"), "hypervisor not built")
+    r = boot(ctx, mica, DOMU_ARGS, "mica_run=userland")
+    ctx.expect_lines(r, r"^\(MICA\) dom0: unprivileged", r"ACPI in unprivileged domain disabled")
+    check_userland(ctx, r)
+    ctx.check(not kernel_trouble(r), f"kernel trouble: {kernel_trouble(r)[:3]} (log: {r.log})")
+    ctx.expect_rc(r, 0)
+    ready = r.first(READY)
+    if ready is not None:
+        ctx.note(f"ready line {ready:.1f} s after QEMU started")
+
+
+@case("linux/domu-hvc0-input", timeout=240)
+def _(ctx):
+    """hvc0 with no dom0: the shell reads what is typed on the serial line."""
+    mica = ctx.need(ctx.path("mica"), "hypervisor not built")
+    kernel = ctx.need(ctx.path("linux", "vmlinuz"), "Linux guest kit not fetched (make linux-kit)")
+    initrd = ctx.need(ctx.path("linux", "initrd.cpio.gz"), "initramfs not built (make linux-kit)")
+    r = ctx.qemu(["-kernel", mica, "-append", DOMU_ARGS,
+                  "-initrd", f"{kernel} console=hvc0,{initrd}"], cpu="max,-smap", extra=MEM,
+                 answers=[(READY, "echo hvc0-input-$((6*7)); exit\r")])
+    # The echo of the typed line shows $((6*7)); only the shell's output says 42.
+    ctx.expect_lines(r, READY, r"^hvc0-input-42$", r"^mica-linux: powering off")
+    ctx.check(not kernel_trouble(r), f"kernel trouble: {kernel_trouble(r)[:3]} (log: {r.log})")
+    ctx.expect_rc(r, 0)
+
+
+@case("linux/dom0-hvc0-input", timeout=240)
+def _(ctx):
+    """dom0's hvc0 (console_io): typed input is announced with VIRQ_CONSOLE
+    and read with CONSOLEIO_read, so the shell works interactively."""
+    mica = ctx.need(ctx.path("mica"), "hypervisor not built")
+    kernel = ctx.need(ctx.path("linux", "vmlinuz"), "Linux guest kit not fetched (make linux-kit)")
+    initrd = ctx.need(ctx.path("linux", "initrd.cpio.gz"), "initramfs not built (make linux-kit)")
+    r = ctx.qemu(["-kernel", mica, "-append", MICA_ARGS,
+                  "-initrd", f"{kernel} console=hvc0,{initrd}"], cpu="max,-smap", extra=MEM,
+                 answers=[(READY, "echo dom0-input-$((6*7)); exit\r")])
+    ctx.expect_lines(r, READY, r"^dom0-input-42$", r"^mica-linux: powering off")
+    ctx.check(not kernel_trouble(r), f"kernel trouble: {kernel_trouble(r)[:3]} (log: {r.log})")
+    ctx.expect_rc(r, 0)
