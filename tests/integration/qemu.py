@@ -35,11 +35,15 @@ class Run:
         return None
 
 
-def run(args, timeout=60, stop=None, log=None, cpu="qemu64", extra=(), answers=()):
+def run(args, timeout=60, stop=None, log=None, cpu="qemu64", extra=(), answers=(), accel=None):
     """answers: (regex, text) pairs; when a serial line matches regex, text
     (with \\1-style group references expanded) is typed on the serial line
-    through QEMU's stdin, once per matching line."""
-    cmd = [QEMU] + BASE_FLAGS + ["-cpu", cpu] + list(extra) + list(args)
+    through QEMU's stdin, once per matching line. accel replaces the value
+    of BASE_FLAGS' -accel (e.g. "tcg,thread=single")."""
+    base = list(BASE_FLAGS)
+    if accel and "-accel" in base:
+        base[base.index("-accel") + 1] = accel
+    cmd = [QEMU] + base + ["-cpu", cpu] + list(extra) + list(args)
     r = Run()
     start = time.monotonic()
     answer_rx = [(re.compile(rx), text) for rx, text in answers]
