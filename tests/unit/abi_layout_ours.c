@@ -17,6 +17,7 @@
 #include <public/physdev.h>
 #include <public/platform.h>
 #include <public/grant_table.h>
+#include <public/xen-mca.h>
 #include <public/io/console.h>
 #include <public/io/xs_wire.h>
 #include <public/io/blkif.h>

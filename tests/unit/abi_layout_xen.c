@@ -29,6 +29,7 @@
 #include <xen/physdev.h>
 #include <xen/platform.h>
 #include <xen/grant_table.h>
+#include <xen/arch-x86/xen-mca.h>
 #include <xen/io/console.h>
 #include <xen/io/xs_wire.h>
 #include <xen/io/blkif.h>

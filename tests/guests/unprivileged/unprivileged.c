@@ -30,6 +30,7 @@
 #include <public/platform.h>
 #include <public/sched.h>
 #include <public/version.h>
+#include <public/xen-mca.h>
 
 const char test_title[] = "unprivileged domain: console ring, dom0-only ops refused";
 
@@ -172,6 +173,11 @@ static void check_refused(void)
     op.interface_version = 0;
     CHECK_RC(HC1(__HYPERVISOR_platform_op, &op), -XEN_EACCES);
     CHECK_RC(HC1(__HYPERVISOR_platform_op, BAD_VA), -XEN_EFAULT);
+
+    /* mca: XSM_PRIV comes first, before the buffer and its version are read. */
+    struct xen_mc mc = { .cmd = XEN_MC_physcpuinfo, .interface_version = XEN_MCA_INTERFACE_VERSION };
+    CHECK_RC(HC1(__HYPERVISOR_mca, &mc), -XEN_EPERM);
+    CHECK_RC(HC1(__HYPERVISOR_mca, BAD_VA), -XEN_EPERM);
 
     /* The host's memory map is the control domain's; a PV domU without a toolstack map gets -ENOSYS. */
     uint8_t e820[20 * 8];
