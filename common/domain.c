@@ -72,7 +72,7 @@ struct domain *domain_create(domid_t id, bool privileged, unsigned int max_vcpus
         v->fpu_area = alloc_pages(0);       /* XSAVE area: 64-byte aligned, one page is enough */
         if (!v->fpu_area)
             panic("domain_create: out of memory");
-        memset(v->fpu_area, 0, PAGE_SIZE);
+        pv_fpu_vcpu_init(v);
         sched_place_vcpu(v);                /* down until the builder or VCPUOP_up */
         d->vcpu[i] = v;
     }

@@ -88,7 +88,6 @@ struct vcpu {
     uint64_t poll_deadline;
     /* FPU register state while not running (arch/x86/pv/fpu.c), 64-byte aligned. */
     void *fpu_area;
-    bool fpu_saved;
     /* Timers (common/timer.c): absolute system-time deadlines in ns, 0 = off. */
     uint64_t singleshot_deadline;
     uint64_t periodic_period, periodic_next;

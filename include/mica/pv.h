@@ -37,8 +37,10 @@ void __noreturn pv_run_vcpu(struct vcpu *v);
 void __noreturn pv_enter_idle(void);
 /* The page tables of the vCPU's current guest mode into CR3 (traps.c). */
 void load_guest_cr3(struct vcpu *v);
-/* FPU registers out of the hardware into the vCPU's save area (fpu.c). */
+/* FPU registers out of the hardware into the vCPU's save area (fpu.c), */
 void pv_fpu_save(struct vcpu *v);
+/* and a new vCPU's area: every register in its initial state. */
+void pv_fpu_vcpu_init(struct vcpu *v);
 
 /* Emulation (arch/x86/pv/emulate.c): true when the instruction was handled. */
 bool pv_emulate_privileged_op(struct vcpu *v, struct cpu_user_regs *regs);

@@ -80,13 +80,20 @@ def dmesg_lines(r):
     return out
 
 
-@case("linux/dom0-dmesg-vs-xen", timeout=300)
-def _(ctx):
+def boot_both(ctx, script):
+    """The same kernel and script on real Xen (stopped when /init is done:
+    Xen halts rather than powering off) and on Mica: (xen run, mica run)."""
     mica = ctx.need(ctx.path("mica"), "hypervisor not built")
     xen = ctx.need(ctx.path("xen-ref", "xen"), "reference Xen not fetched (make xen-ref)")
-    rx = boot(ctx, xen, MICA_ARGS + " noreboot", "mica_run=boot-only", tag="xen",
+    rx = boot(ctx, xen, MICA_ARGS + " noreboot", f"mica_run={script}", tag="xen",
               stop=r"^mica-linux: powering off|Kernel panic")
-    rm = boot(ctx, mica, MICA_ARGS, "mica_run=boot-only", tag="mica")
+    rm = boot(ctx, mica, MICA_ARGS, f"mica_run={script}", tag="mica")
+    return rx, rm
+
+
+@case("linux/dom0-dmesg-vs-xen", timeout=300)
+def _(ctx):
+    rx, rm = boot_both(ctx, "boot-only")
     ctx.expect_lines(rx, READY)
     ctx.expect_lines(rm, READY)
     xen_lines = dmesg_lines(rx)
@@ -120,11 +127,7 @@ def pirq_lines(r):
 
 @case("linux/dom0-pirqs-vs-xen", timeout=300)
 def _(ctx):
-    mica = ctx.need(ctx.path("mica"), "hypervisor not built")
-    xen = ctx.need(ctx.path("xen-ref", "xen"), "reference Xen not fetched (make xen-ref)")
-    rx = boot(ctx, xen, MICA_ARGS + " noreboot", "mica_run=irqs", tag="xen",
-              stop=r"^mica-linux: powering off|Kernel panic")
-    rm = boot(ctx, mica, MICA_ARGS, "mica_run=irqs", tag="mica")
+    rx, rm = boot_both(ctx, "irqs")
     ctx.expect_lines(rx, r"^irqs: 0 failed$")
     ctx.expect_lines(rm, r"^irqs: 0 failed$", r"^mica-linux: powering off")
     refused = [t for _, t in rm.lines if PIRQ_REFUSED.search(t)]
@@ -154,31 +157,29 @@ def _(ctx):
         ctx.note(f"ready line {ready:.1f} s after QEMU started")
 
 
-@case("linux/domu-hvc0-input", timeout=240)
-def _(ctx):
-    """hvc0 with no dom0: the shell reads what is typed on the serial line."""
+def shell_input_case(ctx, hv_args, word):
+    """Boot to the interactive shell (no mica_run=), type a command on the
+    serial line and expect the shell's answer. The echo of the typed line
+    shows $((6*7)); only the shell's output says 42."""
     mica = ctx.need(ctx.path("mica"), "hypervisor not built")
     kernel = ctx.need(ctx.path("linux", "vmlinuz"), "Linux guest kit not fetched (make linux-kit)")
     initrd = ctx.need(ctx.path("linux", "initrd.cpio.gz"), "initramfs not built (make linux-kit)")
-    r = ctx.qemu(["-kernel", mica, "-append", DOMU_ARGS,
+    r = ctx.qemu(["-kernel", mica, "-append", hv_args,
                   "-initrd", f"{kernel} console=hvc0,{initrd}"], cpu="max,-smap", extra=MEM,
-                 answers=[(READY, "echo hvc0-input-$((6*7)); exit\r")])
-    # The echo of the typed line shows $((6*7)); only the shell's output says 42.
-    ctx.expect_lines(r, READY, r"^hvc0-input-42$", r"^mica-linux: powering off")
+                 answers=[(READY, f"echo {word}-$((6*7)); exit\r")])
+    ctx.expect_lines(r, READY, rf"^{word}-42$", r"^mica-linux: powering off")
     ctx.check(not kernel_trouble(r), f"kernel trouble: {kernel_trouble(r)[:3]} (log: {r.log})")
     ctx.expect_rc(r, 0)
+
+
+@case("linux/domu-hvc0-input", timeout=240)
+def _(ctx):
+    """hvc0 with no dom0: the console ring Mica serves takes serial input."""
+    shell_input_case(ctx, DOMU_ARGS, "hvc0-input")
 
 
 @case("linux/dom0-hvc0-input", timeout=240)
 def _(ctx):
     """dom0's hvc0 (console_io): typed input is announced with VIRQ_CONSOLE
     and read with CONSOLEIO_read, so the shell works interactively."""
-    mica = ctx.need(ctx.path("mica"), "hypervisor not built")
-    kernel = ctx.need(ctx.path("linux", "vmlinuz"), "Linux guest kit not fetched (make linux-kit)")
-    initrd = ctx.need(ctx.path("linux", "initrd.cpio.gz"), "initramfs not built (make linux-kit)")
-    r = ctx.qemu(["-kernel", mica, "-append", MICA_ARGS,
-                  "-initrd", f"{kernel} console=hvc0,{initrd}"], cpu="max,-smap", extra=MEM,
-                 answers=[(READY, "echo dom0-input-$((6*7)); exit\r")])
-    ctx.expect_lines(r, READY, r"^dom0-input-42$", r"^mica-linux: powering off")
-    ctx.check(not kernel_trouble(r), f"kernel trouble: {kernel_trouble(r)[:3]} (log: {r.log})")
-    ctx.expect_rc(r, 0)
+    shell_input_case(ctx, MICA_ARGS, "dom0-input")

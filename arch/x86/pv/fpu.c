@@ -7,8 +7,8 @@
  * when the CPU switches vCPUs they are saved to and restored from the
  * vCPU's save area (XSAVE of every component its XCR0 enables, or FXSAVE
  * without XSAVE), eagerly: a PV kernel expects its registers intact across
- * a hypervisor context switch. A vCPU's first restore gives it the state
- * after FNINIT with MXCSR's reset value. What Mica also provides is the
+ * a hypervisor context switch. A vCPU's first restore gives it the initial
+ * state of every register (pv_fpu_vcpu_init). What Mica also provides is the
  * control state a kernel would set itself on native hardware:
  *
  *   CR4.OSFXSR, OSXMMEXCPT   always on: SSE works and SIMD exceptions are #XM,
@@ -37,6 +37,7 @@
 #include <mica/console.h>
 #include <mica/domain.h>
 #include <mica/pv.h>
+#include <mica/string.h>
 
 #define X86_CR0_MP          (1UL << 1)
 #define X86_CR0_EM          (1UL << 2)
@@ -98,18 +99,27 @@ void pv_fpu_save(struct vcpu *v)
     } else {
         __asm__ volatile("fxsave64 (%0)" :: "r"(v->fpu_area) : "memory");
     }
-    v->fpu_saved = true;
+}
+
+/*
+ * A new vCPU's save area: the state after FNINIT with MXCSR's reset value,
+ * and an XSAVE header with no component present, so the first restore
+ * puts every register in its initial state. Restoring this rather than
+ * running FNINIT matters: FNINIT leaves the SSE/AVX registers as they
+ * were, which would show the new vCPU what the CPU's last vCPU left there.
+ */
+void pv_fpu_vcpu_init(struct vcpu *v)
+{
+    uint8_t *area = v->fpu_area;
+    memset(area, 0, PAGE_SIZE);
+    *(uint16_t *)(area + 0) = 0x037f;       /* FCW */
+    *(uint32_t *)(area + 24) = 0x1f80;      /* MXCSR */
 }
 
 /* Restore it on the CPU it comes back to, after its XCR0 is loaded. */
 static void fpu_restore(const struct vcpu *v)
 {
     clts();
-    if (!v->fpu_saved) {
-        uint32_t mxcsr = 0x1f80;
-        __asm__ volatile("fninit; ldmxcsr %0" :: "m"(mxcsr));
-        return;
-    }
     if (xcr0_allowed) {
         uint64_t mask = vcpu_xcr0(v);
         __asm__ volatile("xrstor64 (%0)" :: "r"(v->fpu_area), "a"((uint32_t)mask),

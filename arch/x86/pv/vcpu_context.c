@@ -100,10 +100,9 @@ static long apply_context(struct vcpu *v, const struct vcpu_guest_context *c)
     v->pv.saved_sel[2] = c->user_regs.fs;
     v->pv.saved_sel[3] = c->user_regs.gs;
     if (c->flags & VGCF_i387_valid) {
-        memset(v->fpu_area, 0, PAGE_SIZE);
+        pv_fpu_vcpu_init(v);
         memcpy(v->fpu_area, &c->fpu_ctxt, sizeof(c->fpu_ctxt));
         ((uint64_t *)v->fpu_area)[512 / 8] = 3;     /* XSAVE header: x87 and SSE present */
-        v->fpu_saved = true;
     }
     return 0;
 }
