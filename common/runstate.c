@@ -20,15 +20,23 @@ void runstate_init(struct vcpu *v, int state)
 }
 
 /*
- * The copy in guest memory. It is a kernel address, valid in every address
- * space of the domain, so any vCPU of the same domain may write it; a fault
- * (the guest unmapped it) is ignored, as Xen does.
+ * The copy in guest memory. It is a guest kernel address, reachable while
+ * a vCPU of the same domain runs on this CPU in kernel mode (a 64-bit PV
+ * guest's user page tables do not map its kernel). Otherwise the copy is
+ * marked stale and written when the vCPU next enters its kernel
+ * (runstate_catch_up), as Xen defers it. A fault (the guest unmapped the
+ * area) is ignored, as on Xen.
  */
 static void runstate_publish(struct vcpu *v)
 {
     struct vcpu *cur = current;
-    if (!v->runstate_guest || !cur || cur->domain != v->domain)
+    if (!v->runstate_guest)
         return;
+    if (!cur || cur->domain != v->domain || !cur->pv.kernel_mode) {
+        v->runstate_stale = true;
+        return;
+    }
+    v->runstate_stale = false;
     guest_ptr_t area = v->runstate_guest;
     guest_ptr_t entry = area + offsetof(struct vcpu_runstate_info, state_entry_time);
     bool flag = vm_assist(v->domain, VMASST_TYPE_runstate_update_flag);
@@ -80,4 +88,10 @@ long runstate_register(struct vcpu *v, guest_ptr_t area)
         runstate_change(v, v->runstate.state);
     }
     return 0;
+}
+
+void runstate_catch_up(struct vcpu *v)
+{
+    if (v->runstate_stale)
+        runstate_publish(v);
 }

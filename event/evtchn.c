@@ -879,7 +879,9 @@ int evtchn_poll_port(struct evtchn_domain *d, uint32_t port)
     int rc;
 
     d->ops->lock(d);
-    rc = port_valid(d, port) ? is_pending(d, port) : -EVTCHN_EINVAL;
+    /* As Xen: a free or reserved port (port 0) cannot be polled. */
+    rc = port_valid(d, port) && d->chans[port].state > ECS_RESERVED ? is_pending(d, port)
+                                                                    : -EVTCHN_EINVAL;
     d->ops->unlock(d);
     return rc;
 }

@@ -96,6 +96,7 @@ struct vcpu {
     /* Runstate accounting (common/runstate.c) and the guest's copy, 0 = none. */
     struct vcpu_runstate_info runstate;
     uint64_t runstate_guest;
+    bool runstate_stale;                /* the guest's copy awaits kernel mode */
 };
 
 struct domain {

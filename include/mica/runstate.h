@@ -12,6 +12,8 @@ void runstate_init(struct vcpu *v, int state);
 void runstate_change(struct vcpu *v, int state);
 /* Totals including the time spent in the current state so far. */
 void runstate_get(const struct vcpu *v, struct vcpu_runstate_info *out);
+/* The vCPU (current) entered its kernel: write a copy that could not be written before. */
+void runstate_catch_up(struct vcpu *v);
 /* VCPUOP_register_runstate_memory_area: 0 unregisters. */
 long runstate_register(struct vcpu *v, guest_ptr_t area);
 

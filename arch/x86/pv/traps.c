@@ -33,6 +33,7 @@
 #include <mica/irq.h>
 #include <mica/mm.h>
 #include <mica/pv.h>
+#include <mica/runstate.h>
 #include <mica/sched.h>
 #include <mica/pv_desc.h>
 #include <mica/string.h>
@@ -69,6 +70,8 @@ void pv_toggle_guest_mode(struct vcpu *v)
     v->pv.kernel_mode = !v->pv.kernel_mode;
     __asm__ volatile("swapgs");
     load_guest_cr3(v);
+    if (v->pv.kernel_mode)
+        runstate_catch_up(v);
 }
 
 /*

@@ -6,6 +6,7 @@
 #include "../lib/guest.h"
 #include <public/sched.h>
 #include <public/event_channel.h>
+#include <public/vcpu.h>
 
 const char test_title[] = "sched_op and vm_assist";
 
@@ -100,9 +101,51 @@ static void test_vm_assist(void)
     CHECK_RC(HC2(__HYPERVISOR_vm_assist, 2, VMASST_TYPE_writable_pagetables), -XEN_ENOSYS);
 }
 
+/*
+ * The runstate area: registered, it shows the vCPU running; time spent
+ * blocked in a poll with a timeout is accounted as blocked.
+ */
+static struct vcpu_runstate_info runstate;
+
+static void test_runstate(void)
+{
+    struct vcpu_register_runstate_memory_area area = { .addr.v = &runstate };
+    CHECK_RC(HC3(__HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 0, &area), 0);
+    CHECK(runstate.state == RUNSTATE_running, "runstate %d after registering", runstate.state);
+    CHECK(runstate.state_entry_time > 0, "state_entry_time 0");
+    uint64_t blocked = runstate.time[RUNSTATE_blocked];
+
+    /* Port 0 (reserved) and free ports cannot be polled. */
+    evtchn_port_t port = 0;
+    struct sched_poll poll = { .nr_ports = 1, .timeout = system_time_ns() + 3000000 };
+    set_xen_guest_handle(poll.ports, &port);
+    CHECK_RC(sched(SCHEDOP_poll, &poll), -XEN_EINVAL);
+    port = 60;
+    CHECK_RC(sched(SCHEDOP_poll, &poll), -XEN_EINVAL);
+
+    /* A bound port that is not pending: the poll waits for its timeout. */
+    struct evtchn_bind_ipi ipi = { .vcpu = 0 };
+    CHECK_RC(evtchn_op(EVTCHNOP_bind_ipi, &ipi), 0);
+    port = ipi.port;
+    poll.timeout = system_time_ns() + 3000000;
+    CHECK_RC(sched(SCHEDOP_poll, &poll), 0);
+    CHECK(runstate.state == RUNSTATE_running, "runstate %d after the poll", runstate.state);
+    CHECK(runstate.time[RUNSTATE_blocked] >= blocked + 2000000,
+          "blocked time grew by %lu ns over a 3 ms poll", runstate.time[RUNSTATE_blocked] - blocked);
+
+    struct vcpu_runstate_info r;
+    CHECK_RC(HC3(__HYPERVISOR_vcpu_op, VCPUOP_get_runstate_info, 0, &r), 0);
+    CHECK(r.state == RUNSTATE_running && r.time[RUNSTATE_running] > 0, "get_runstate_info: state %d", r.state);
+    area.addr.p = 0;            /* unregister */
+    CHECK_RC(HC3(__HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 0, &area), 0);
+    struct evtchn_close close = { .port = ipi.port };
+    CHECK_RC(evtchn_op(EVTCHNOP_close, &close), 0);
+}
+
 void test_main(void)
 {
     trap_init();
+    test_runstate();
     CHECK_RC(sched(SCHEDOP_yield, NULL), 0);
     /* The old sched_op_compat hypercall takes the argument by value. */
     CHECK_RC(HC2(__HYPERVISOR_sched_op_compat, SCHEDOP_yield, 0), 0);
