@@ -58,6 +58,21 @@ for _cpu in ("max,-smap", "qemu64"):
     make()
 
 
+@case("linux/minimal-userland", timeout=240)
+def _(ctx):
+    """The minimal PV kernel (xen-guest-patches/, `make minimal-kernel`),
+    when it has been built: same initramfs, same checks."""
+    mica = ctx.need(ctx.path("mica"), "hypervisor not built")
+    kernel = ctx.need(ctx.path("linux-minimal", "bzImage"), "minimal kernel not built (make minimal-kernel)")
+    initrd = ctx.need(ctx.path("linux", "initrd.cpio.gz"), "initramfs not built (make linux-kit)")
+    r = ctx.qemu(["-kernel", mica, "-append", MICA_ARGS,
+                  "-initrd", f"{kernel} console=hvc0 mica_run=userland,{initrd}"],
+                 cpu="max,-smap", extra=MEM)
+    check_userland(ctx, r)
+    ctx.check(not kernel_trouble(r), f"kernel trouble: {kernel_trouble(r)[:3]} (log: {r.log})")
+    ctx.expect_rc(r, 0)
+
+
 @case("linux/dom0-2vcpus", timeout=300)
 def _(ctx):
     """dom0 gets a vCPU per CPU: Linux brings up the second with
