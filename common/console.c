@@ -76,6 +76,15 @@ void console_add_sink(const struct console_sink *sink)
     spin_unlock_irqrestore(&console_lock, flags);
 }
 
+size_t console_ring_read(uint64_t *pos, char *out, size_t n, uint64_t *head)
+{
+    unsigned long flags = spin_lock_irqsave(&console_lock);
+    size_t got = log_ring_read(&console_ring, pos, out, n);
+    *head = console_ring.head;
+    spin_unlock_irqrestore(&console_lock, flags);
+    return got;
+}
+
 static void emit(const char *s, size_t n)
 {
     log_ring_write(&console_ring, s, n);

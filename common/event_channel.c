@@ -93,7 +93,16 @@ static void ops_pirq_unbind(struct evtchn_domain *d, uint32_t pirq)
     irq_pirq_unbind(owner_of(d), pirq);
 }
 
+/* FIFO pages the core gives back (EVTCHNOP_reset, domain destruction). */
+static void unmap_guest_frame(void *va);
+static void ops_fifo_unmap(struct evtchn_domain *d, void *page)
+{
+    (void)d;
+    unmap_guest_frame(page);
+}
+
 static const struct evtchn_ops mica_evtchn_ops = {
+    .fifo_unmap = ops_fifo_unmap,
     .get_domain = ops_get_domain,
     .put_domain = ops_put_domain,
     .may_control = ops_may_control,

@@ -27,6 +27,7 @@
 #include <public/xen.h>
 #include <mica/console.h>
 #include <mica/domain.h>
+#include <mica/flushtlb.h>
 #include <mica/grant.h>
 #include <mica/guest_access.h>
 #include <mica/mm.h>
@@ -158,10 +159,15 @@ static int ops_release_table_frame(void *ctx, struct gnttab *gt, bool status, un
      * give it back and refuse, as Xen does for status frames.
      */
     __atomic_store_n(&pg->owner, OWNER_HYPERVISOR, __ATOMIC_SEQ_CST);
-    if (page_refcount(pg) != 1) {
+    if (page_refcount(pg) != 1 && !owner_of(gt)->is_dying) {
         __atomic_store_n(&pg->owner, owner, __ATOMIC_SEQ_CST);
         return -GNT_EBUSY;
     }
+    /*
+     * A dying domain's table goes whoever still maps a frame of it (the
+     * control domain may): the mapping keeps the frame, which returns to
+     * the heap when it is unmapped (common/domain_destroy.c).
+     */
     put_page_type(pg);
     page_unassign(pg);      /* last reference: back to the heap */
     return 0;
@@ -240,9 +246,9 @@ static int16_t ops_replace_host_mapping(void *ctx, struct gnttab *ld, uint64_t a
 
 static void ops_flush_tlb(void *ctx, struct gnttab *ld)
 {
-    (void)ctx; (void)ld;
-    /* One CPU runs guests for now: the local TLB is the only one. */
-    write_cr3(read_cr3());
+    (void)ctx;
+    /* Every CPU running the mapping domain (and this one). */
+    flush_tlb_domain(owner_of(ld));
 }
 
 static const struct gnttab_ops mica_gnttab_ops = {
@@ -404,7 +410,7 @@ static void swap_batch(struct gnttab *gt, struct gnttab_swap_grant_ref *ops, uns
         ops[i].status = gnttab_swap_grant_ref(gt, ops[i].ref_a, ops[i].ref_b);
 }
 
-long do_grant_table_op(unsigned int cmd, guest_ptr_t uop, unsigned int count)
+static long grant_table_op(unsigned int cmd, guest_ptr_t uop, unsigned int count)
 {
     struct domain *d = current->domain;
     struct gnttab *gt = &d->grant;
@@ -494,4 +500,12 @@ long do_grant_table_op(unsigned int cmd, guest_ptr_t uop, unsigned int count)
         /* Includes GNTTABOP_dump_table, which Xen 4.17 does not offer either. */
         return -XEN_ENOSYS;
     }
+}
+
+long do_grant_table_op(unsigned int cmd, guest_ptr_t uop, unsigned int count)
+{
+    long rc = grant_table_op(cmd, uop, count);
+    /* An unmap may have let go of a dead domain's last frame. */
+    domain_reap_dead();
+    return rc;
 }

@@ -76,7 +76,7 @@ int get_page_type(struct page_info *pg, uint64_t type)
         if (rc) {
             /* Give the type reference back; the frame stays untyped. */
             __atomic_store_n(&pg->type_info, PGT_NONE, __ATOMIC_RELEASE);
-            return -1;
+            return rc < 0 ? rc : -1;
         }
         __atomic_fetch_or(&pg->type_info, PGT_VALIDATED, __ATOMIC_RELEASE);
     }

@@ -130,7 +130,8 @@ long do_sched_op(int cmd, guest_ptr_t arg)
             return -XEN_ESRCH;
         if (!v->domain->is_privileged)
             return -XEN_EPERM;
-        return sched_shutdown(d->vcpu[0], rs.reason);
+        domain_shutdown(d, rs.reason);     /* d may be dying, with no vCPUs left */
+        return 0;
     }
     default:
         /* watchdog, pin_override: with the toolstack and SMP. */

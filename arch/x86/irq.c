@@ -74,6 +74,32 @@ void irq_domain_init(struct domain *d)
         printk("d%u has maximum %u PIRQs\n", d->domain_id, nr_pirqs);
 }
 
+/*
+ * A dying domain's pirq table, after its event channels are closed (so no
+ * pirq is bound to an interrupt any more): the EOI page's references and
+ * the table itself go.
+ */
+void irq_domain_destroy(struct domain *d)
+{
+    struct domain_irqs *di = irqs_of(d);
+    if (!di)
+        return;
+    __atomic_store_n(&dom_irqs[d->domain_id], NULL, __ATOMIC_SEQ_CST);
+    mfn_t eoi = __atomic_exchange_n(&di->eoi_mfn, 0, __ATOMIC_SEQ_CST);
+    if (eoi) {
+        struct page_info *pg = mfn_to_page(eoi);
+        put_page_type(pg);
+        put_page(pg);
+    }
+    size_t bytes = sizeof(struct domain_irqs) + di->pd.nr_pirqs * sizeof(struct pirq_entry) +
+                   (PIRQ_ACCESS_WORDS(di->pd.nr_irqs) + PIRQ_ACCESS_WORDS(di->pd.nr_pirqs)) *
+                   sizeof(uint64_t);
+    unsigned int order = 0;
+    while ((PAGE_SIZE << order) < bytes)
+        order++;
+    free_pages(di, order);
+}
+
 uint32_t irq_domain_nr_pirqs(struct domain *d)
 {
     struct domain_irqs *di = irqs_of(d);

@@ -17,6 +17,7 @@
 #include <mica/console.h>
 #include <mica/domain.h>
 #include <mica/memmap.h>
+#include <mica/flushtlb.h>
 #include <mica/mm.h>
 #include <mica/panic.h>
 #include <mica/setup.h>
@@ -328,6 +329,8 @@ void *alloc_pages(unsigned order)
 
 void free_frames(mfn_t mfn, unsigned order)
 {
+    /* A CPU may still cache a translation to them: reuse waits for its flush. */
+    tlb_stamp_free(&frame_table[mfn], 1UL << order);
     unsigned long flags = spin_lock_irqsave(&heap_lock);
     int rc = heap_free(&heap, mfn, order);
     spin_unlock_irqrestore(&heap_lock, flags);
@@ -348,6 +351,7 @@ struct page_info *alloc_domain_pages(uint16_t owner, unsigned order)
     spin_unlock_irqrestore(&heap_lock, flags);
     if (mfn == INVALID_MFN)
         return NULL;
+    tlb_flush_reused(&frame_table[mfn], 1UL << order);
     for (mfn_t i = 0; i < (1ULL << order); i++)
         page_assign(&frame_table[mfn + i], owner);
     return &frame_table[mfn];
@@ -369,7 +373,10 @@ struct page_info *alloc_guest_frames(unsigned order, unsigned address_bits)
     if (order <= MAX_ORDER && heap.free_pages >= GUEST_RESERVE_PAGES + (1ULL << order))
         mfn = heap_alloc_high(&heap, order, address_bits);
     spin_unlock_irqrestore(&heap_lock, flags);
-    return mfn == INVALID_MFN ? NULL : &frame_table[mfn];
+    if (mfn == INVALID_MFN)
+        return NULL;
+    tlb_flush_reused(&frame_table[mfn], 1UL << order);
+    return &frame_table[mfn];
 }
 
 uint64_t heap_free_page_count(void) { return heap.free_pages; }

@@ -163,12 +163,15 @@ void wallclock_init(void)
     printk("time: wall clock %lu s since 1970 (CMOS RTC)\n", t);
 }
 
-void update_wallclock(struct shared_info *s)
+void update_wallclock(struct domain *d)
 {
+    struct shared_info *s = d->shared_info;
+    /* The domain's own offset (XEN_DOMCTL_settimeoffset) moves only its wall clock. */
+    uint64_t sec = boot_wallclock_sec + (uint64_t)d->time_offset_seconds;
     s->wc_version++;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    s->wc_sec = (uint32_t)boot_wallclock_sec;
-    s->wc_sec_hi = (uint32_t)(boot_wallclock_sec >> 32);
+    s->wc_sec = (uint32_t)sec;
+    s->wc_sec_hi = (uint32_t)(sec >> 32);
     s->wc_nsec = boot_wallclock_nsec;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     s->wc_version++;
@@ -183,6 +186,6 @@ void wallclock_set(uint64_t secs, uint32_t nsecs, uint64_t system_time)
     for (domid_t id = 0; id < MAX_DOMAINS; id++) {
         struct domain *d = domain_lookup(id);
         if (d)
-            update_wallclock(d->shared_info);
+            update_wallclock(d);
     }
 }

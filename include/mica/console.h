@@ -36,6 +36,12 @@ void console_force(const char *fmt, ...) __printf(1, 2);
 void console_force_unlock(void);
 
 extern struct log_ring console_ring;
+/*
+ * Read the log ring under the console lock (XEN_SYSCTL_readconsole):
+ * log_ring_read's rules for *pos; *head gets the position after the
+ * newest byte. Returns the bytes copied.
+ */
+size_t console_ring_read(uint64_t *pos, char *out, size_t n, uint64_t *head);
 int parse_loglvl(const char *s, enum log_level *out);
 
 /* Serial input for the control domain's console_io (common/console_io.c):

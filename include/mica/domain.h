@@ -10,12 +10,19 @@
 #include <public/vcpu.h>
 #include <mica/evtchn.h>
 #include <mica/grant.h>
+#include <mica/iocap.h>
 #include <mica/page.h>
+#include <mica/sched_state.h>
 #include <mica/spinlock.h>
 #include <mica/types.h>
 
 #define MAX_VCPUS_PER_DOMAIN 32   /* XEN_LEGACY_MAX_VCPUS: vcpu_info in shared_info */
 #define MAX_DOMAINS          64
+#define SHUTDOWN_CODE_INVALID (~0u)
+/* Hypervisor-internal "call me again" (Xen's ERESTART; never returned to a guest). */
+#ifndef XEN_ERESTART
+#define XEN_ERESTART 85
+#endif
 
 struct domain;
 
@@ -81,6 +88,7 @@ struct vcpu {
     unsigned int pause_flags;
     bool on_runq, boosted, yielded;
     struct vcpu *runq_next, *placed_next;
+    struct sched_vcpu sched;            /* credit, priority */
     bool initialised;                   /* has a context (builder or VCPUOP_initialise) */
     bool has_run;
     /* SCHEDOP_poll in progress: its timeout (0 = none). */
@@ -108,7 +116,15 @@ struct domain {
     bool is_dying;
     bool is_shutting_down;
     unsigned int pause_count;           /* paused by the toolstack/hypervisor */
-    unsigned int shutdown_code;
+    struct sched_domain sched;          /* weight, cap (common/schedule.c) */
+    /* Control (common/domctl.c): the toolstack's own part of pause_count. */
+    unsigned int controller_pause_count;
+    bool vcpus_visible;                 /* XEN_DOMCTL_max_vcpus done (or built by Mica) */
+    xen_domain_handle_t handle;         /* UUID set by the toolstack */
+    uint32_t arch_emulation_flags, arch_misc_flags;   /* createdomain's arch config */
+    int64_t time_offset_seconds;        /* XEN_DOMCTL_settimeoffset */
+    struct iocap_list ioports, iomem;   /* domctl ioport/iomem_permission grants */
+    unsigned int shutdown_code;         /* SHUTDOWN_*, or SHUTDOWN_CODE_INVALID until one is given */
     unsigned long vm_assist;            /* VMASST_TYPE_* bits */
     spinlock_t page_lock;
     spinlock_t domain_lock;             /* vCPU contexts (VCPUOP_initialise) */
@@ -134,8 +150,59 @@ struct vcpu *current_vcpu(void);
 void set_current_vcpu(struct vcpu *v);
 #define current (current_vcpu())
 
+/*
+ * The domain table (common/domain.c). domain_create makes domain `id`
+ * with its vCPUs (down, uninitialised) and shared_info, event channels and
+ * grant table; NULL when the id is taken or out of range (>= MAX_DOMAINS)
+ * or memory is short (nothing is left allocated then). domain_first /
+ * domain_next walk the existing domains in increasing id order;
+ * domain_find_from is the first domain with id >= `id` (NULL: none).
+ * domain_free_id: the lowest unused id >= 1, or DOMID_INVALID.
+ * domain_unlink: take d out of the table (its id becomes free); for the
+ * last step of destruction.
+ * What domain_create allocates, for its undoing: the domain and each vCPU
+ * structure (alloc_pages, order for their size), each vCPU's fpu_area (one
+ * page), shared_info (one page, page_assign'ed to the domain), the event
+ * channels (event_domain_init, with the pirq table of irq_domain_init), the
+ * grant table (grant_domain_init) and each vCPU's place on a CPU
+ * (sched_place_vcpu).
+ */
 struct domain *domain_create(domid_t id, bool privileged, unsigned int max_vcpus);
 struct domain *domain_lookup(domid_t id);
+struct domain *domain_find_from(unsigned int id);
+struct domain *domain_first(void);
+struct domain *domain_next(const struct domain *d);
+domid_t domain_free_id(void);
+void domain_unlink(struct domain *d);
+/*
+ * Pausing (common/domain.c, on the scheduler's sched_domain_pause/wake).
+ * domain_pause: one more pause; returns when no vCPU of d runs on any CPU
+ * (d must not be the caller's domain). domain_unpause: one less; at 0 the
+ * vCPUs may run again. The _by_controller pair is the toolstack's
+ * (XEN_DOMCTL_pausedomain/unpausedomain), counted separately as on Xen:
+ * -EOVERFLOW beyond 255 pauses, -EINVAL for unpausing a domain the
+ * controller has not paused.
+ */
+void domain_pause(struct domain *d);
+void domain_unpause(struct domain *d);
+int domain_pause_by_controller(struct domain *d);
+int domain_unpause_by_controller(struct domain *d);
+/*
+ * Destruction (common/domain_destroy.c): mark d dying and release all it
+ * holds. 0 when d is gone from the table, -XEN_ERESTART when the caller
+ * must call again (long teardown done in steps).
+ */
+int domain_kill(struct domain *d);
+/*
+ * A killed domain whose frames others still map (a foreign or grant
+ * mapping) stays in the table, dying, until the last of them goes; its
+ * id is taken until then, as on Xen. domain_reap_dead() frees such
+ * domains once nothing holds them: call it where no lock is held (the
+ * end of a hypercall that may have dropped the last reference).
+ */
+void domain_reap_dead(void);
+/* Set the domain's VMASST_TYPE_* bits (those a 64-bit PV guest may have); -EINVAL otherwise. */
+int domain_set_vm_assist(struct domain *d, unsigned long bits);
 /* Take ownership of freshly allocated frames. */
 void domain_add_page(struct domain *d, struct page_info *pg);
 /*

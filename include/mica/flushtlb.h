@@ -29,4 +29,14 @@ void flush_va_domain(const struct domain *d, uint64_t va);
  */
 void flush_tlb_domain_others(const struct domain *d);
 
+/*
+ * The TLB-flush clock (see flushtlb.c). tlb_stamp_free: nr frames from pg
+ * go back to the heap now. tlb_flush_reused: nr frames from pg are about
+ * to be used again; flush every CPU that may still hold a translation to
+ * one of them made before it was freed.
+ */
+struct page_info;
+void tlb_stamp_free(struct page_info *pg, unsigned long nr);
+void tlb_flush_reused(const struct page_info *pg, unsigned long nr);
+
 #endif

@@ -28,6 +28,8 @@ void do_device_irq(unsigned int vector);
 
 /* A new domain's pirq table; sets d->evtchn.nr_pirqs. */
 void irq_domain_init(struct domain *d);
+/* Its pirq table and EOI page go (domain destruction, event channels closed first). */
+void irq_domain_destroy(struct domain *d);
 
 /* Event-channel hooks (common/event_channel.c's evtchn_ops). */
 bool irq_pirq_permitted(struct domain *d, uint32_t pirq);

@@ -93,8 +93,9 @@ static inline uint32_t page_refcount(const struct page_info *pg)
 /*
  * Type references. get_page_type succeeds when the frame already has this
  * type (count++) or has no type users (type changes, validated on first
- * use). Returns 0, or -1 (conflicting type in use, validation failed,
- * overflow).
+ * use). Returns 0, or -1 (conflicting type in use, overflow), or the
+ * validate hook's negative result when validation failed (the PV MMU's
+ * hook gives the Xen errno of the first bad entry, which Xen reports).
  */
 int get_page_type(struct page_info *pg, uint64_t type);
 void put_page_type(struct page_info *pg);

@@ -93,5 +93,14 @@ struct callback_register;
 long pv_register_callback(struct vcpu *v, const struct callback_register *reg);
 /* VCPUOP_initialise: a vCPU's first context (arch/x86/pv/vcpu_context.c). */
 long pv_vcpu_initialise(struct vcpu *v, guest_ptr_t arg);
+/*
+ * The same validation and loading for a context already in Mica's memory
+ * (XEN_DOMCTL_setvcpucontext; caller holds the domain's domain_lock, v not
+ * running), and the reverse (XEN_DOMCTL_getvcpucontext).
+ */
+long pv_vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *c);
+/* Fill a page with the 64-bit PV hypercall stubs (arch/x86/pv/dom0_build.c). */
+void pv_write_hypercall_page(void *page);
+void pv_vcpu_get_context(const struct vcpu *v, struct vcpu_guest_context *c);
 
 #endif

@@ -2,16 +2,18 @@
 /*
  * The vCPU scheduler (common/schedule.c): which vCPU each CPU runs.
  *
- * A vCPU runs when nothing holds it back: no pause flag (VPF_*) and its
- * domain not paused. Each vCPU lives on one CPU (chosen when it is
- * created); each CPU keeps a FIFO run queue of its runnable vCPUs and
- * rotates them every time slice. Blocking and waking are the only ways a
- * vCPU leaves and re-enters its queue.
+ * A vCPU runs when nothing holds it back: no pause flag (VPF_*), its
+ * domain not paused, shut down or parked by its cap. Each vCPU lives on
+ * one CPU at a time (placed when it is created; an idle CPU may take a
+ * waiting vCPU over); each CPU keeps a run queue ordered by credit
+ * priority (BOOST, UNDER, OVER; FIFO within one) and gives 30 ms slices.
+ * Proportional share by weight, caps: see common/schedule.c.
  */
 #ifndef MICA_SCHED_H
 #define MICA_SCHED_H
 
 #include <mica/types.h>
+#include <mica/sched_state.h>
 
 struct vcpu;
 struct domain;
@@ -49,12 +51,45 @@ void sched_yield(void);
 void sched_maybe_switch(void);
 /* The CPU's idle loop: runs vCPUs as they become runnable. */
 void __noreturn sched_idle(void);
-/* Timer: the CPU's slice ends at this time (0: no other vCPU waits). */
+/*
+ * Timer: the scheduler's next deadline on this CPU (slice end while vCPUs
+ * wait, cap exhausted, accounting round), 0 = none.
+ */
 uint64_t sched_slice_end(unsigned int cpu);
-/* Timer: the slice ended; rotate at the next exit. */
+/* Timer: that deadline passed; look again at the next exit. */
 void sched_slice_expired(unsigned int cpu);
-/* Visit every vCPU placed on a CPU (timer deadlines). Caller holds nothing. */
+/*
+ * Visit every vCPU placed on this CPU (timer deadlines; cpu must be the
+ * caller's own). The list holds still while fn runs; fn may wake vCPUs
+ * but must not walk again. Caller holds no scheduler lock.
+ */
 void sched_for_each_vcpu_on(unsigned int cpu, void (*fn)(struct vcpu *v, void *arg), void *arg);
+/*
+ * Domain pause support (common/domain.c's domain_pause/unpause). After
+ * raising d->pause_count: sched_domain_pause takes d's vCPUs off their
+ * queues and CPUs and waits until none runs (not for the caller's own
+ * domain); a vCPU not running has its state saved in struct vcpu. After
+ * it dropped to 0: sched_domain_wake queues the runnable ones.
+ */
+void sched_domain_pause(struct domain *d);
+void sched_domain_wake(struct domain *d);
+/*
+ * Domain destruction: v leaves its CPU's lists (placement, run queue,
+ * timers) for good; its memory may be freed afterwards. The caller
+ * guarantees it is paused and not running (domain_pause first).
+ */
+void sched_destroy_vcpu(struct vcpu *v);
+/*
+ * Credit parameters of a domain (XEN_DOMCTL_scheduler_op): weight is its
+ * relative share (default 256), cap an upper bound in percent of one CPU
+ * for the whole domain (0 = none; 200 = two CPUs' worth), as Xen's credit
+ * scheduler. set: weight 1..65535 (0 is -XEN_EINVAL: the caller maps
+ * putinfo's "0 = unchanged"), cap 0..65535 with 0xffff meaning "unchanged"
+ * as on Xen; -XEN_EINVAL otherwise. Like Xen's hypervisor (not libxl), a
+ * cap above 100 x vCPUs is accepted and simply never binds.
+ */
+int sched_credit_get(struct domain *d, unsigned *weight, unsigned *cap);
+int sched_credit_set(struct domain *d, unsigned weight, unsigned cap);
 /* CPUs where the domain's vCPUs run (bit n = CPU n): TLB shootdowns. */
 uint64_t sched_domain_cpus(const struct domain *d);
 

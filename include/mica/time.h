@@ -22,9 +22,11 @@ void udelay(uint64_t us);
 /* Guest-visible time: pvclock record of one vCPU, and the shared wall clock. */
 struct vcpu_time_info;
 struct shared_info;
+struct domain;
 void update_vcpu_time(struct vcpu_time_info *t);
 void wallclock_init(void);
-void update_wallclock(struct shared_info *s);
+/* Write the wall clock (plus the domain's time offset) into d's shared_info. */
+void update_wallclock(struct domain *d);
 /* XENPF_settime: secs.nsecs since 1970 was current at system_time (ns). */
 void wallclock_set(uint64_t secs, uint32_t nsecs, uint64_t system_time);
 

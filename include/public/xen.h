@@ -57,10 +57,16 @@ __DEFINE_XEN_GUEST_HANDLE(uint64, uint64_t);
  *                            unsigned int *done, domid_t foreign)
  *   Apply `count` checked page-table / M2P updates in order (struct
  *   mmu_update). Stops at the first failure; *done (if not NULL) gets the
- *   number applied. `foreign` is DOMID_SELF, or the domain whose frames the
- *   new PTEs map (privileged callers). Errors: -EINVAL (bad command or
- *   PTE), -EPERM (would map a frame the caller may not, or give write
- *   access to a page table), -EFAULT, -ESRCH (bad foreign domain).
+ *   number applied. The low 16 bits of `foreign` name the owner of the
+ *   frames new L1 entries map: DOMID_SELF, another domain (privileged
+ *   callers: how the control domain maps a guest's memory into its own
+ *   tables), or DOMID_IO (I/O memory); bits 16-31, when not zero, are the
+ *   domain whose page tables are changed plus one (default: the caller).
+ *   Upper-level entries need the two to be the same domain.
+ *   Errors: -EINVAL (bad command or PTE), -EBUSY (a frame not the named
+ *   owner's, or write access to a page table), -EPERM (a domain the caller
+ *   may not act on, I/O memory it may not map), -EFAULT, -ESRCH (unknown
+ *   domain, or the caller's own id).
  *   Example: u.ptr = pte_ma | MMU_NORMAL_PT_UPDATE; u.val = new;
  *            HYPERVISOR_mmu_update(&u, 1, NULL, DOMID_SELF);
  *
@@ -128,7 +134,11 @@ __DEFINE_XEN_GUEST_HANDLE(uint64, uint64_t);
  * long HYPERVISOR_mmuext_op(struct mmuext_op *ops, unsigned int count,
  *                           unsigned int *done, domid_t foreign)
  *   Extended MMU operations (struct mmuext_op), same batching rules as
- *   mmu_update.
+ *   mmu_update. `foreign` (DOMID_SELF, or another domain for privileged
+ *   callers) owns the frames PIN/UNPIN/CLEAR_PAGE/COPY_PAGE act on; the
+ *   other ops concern the caller and are -EPERM with another domain named.
+ *   -ESRCH for an unknown domain or the caller's own id, -EPERM for a
+ *   domain an unprivileged caller names.
  *
  * The remaining hypercalls take a sub-command and a pointer to an argument
  * structure; see the header named next to each.

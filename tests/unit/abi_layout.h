@@ -35,6 +35,11 @@ size_t abi_fill_xen(struct abi_row *rows, size_t max);
 /* Shared-ring rows; ours returns 0 while io/ring.h is only the stub. */
 size_t abi_fill_ours_ring(struct abi_row *rows, size_t max);
 size_t abi_fill_xen_ring(struct abi_row *rows, size_t max);
+/* domctl.h / sysctl.h rows (abi_layout_list_ctl.h). */
+size_t abi_fill_ours_ctl(struct abi_row *rows, size_t max);
+size_t abi_fill_xen_ctl(struct abi_row *rows, size_t max);
+size_t abi_fill_ours_ctl_ring(struct abi_row *rows, size_t max);
+size_t abi_fill_xen_ctl_ring(struct abi_row *rows, size_t max);
 
 /*
  * Hashes for tables of strings (GNTTABOP_error_msgs, xsd_errors): FNV-1a

@@ -1,7 +1,8 @@
 # Guest ABI headers (include/public) against Debian's libxen-dev (Xen 4.17).
 UNIT_SUITES += abi_layout
 abi_layout_SRCS := tests/unit/abi_layout_test.c tests/unit/abi_layout_ours.c \
-  tests/unit/abi_layout_xen.c
+  tests/unit/abi_layout_xen.c tests/unit/abi_layout_ctl_ours.c \
+  tests/unit/abi_layout_ctl_xen.c
 # The stub directory supplies io/ring.h only while the real one is missing
 # (a header next to blkif.h is always found first). The fill functions are
 # one huge basic block each; variable tracking would only print notes on them.

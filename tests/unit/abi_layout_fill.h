@@ -3,8 +3,12 @@
  * abi_layout_fill.h - the body shared by abi_layout_ours.c and
  * abi_layout_xen.c: expands abi_layout_list.h into row initialisers.
  * The includer defines ABI_FILL_FN and ABI_FILL_RING_FN (function names),
- * and ABI_SKIP_RING when its ring types are not real.
+ * and ABI_SKIP_RING when its ring types are not real; ABI_LIST_FILE names
+ * another list to expand (default abi_layout_list.h).
  */
+#ifndef ABI_LIST_FILE
+#define ABI_LIST_FILE "abi_layout_list.h"
+#endif
 /* ABI_TYPE's signedness test is always false for unsigned types, by design. */
 #pragma GCC diagnostic ignored "-Wtype-limits"
 
@@ -27,7 +31,7 @@
 size_t ABI_FILL_FN(struct abi_row *rows, size_t max)
 {
     size_t i = 0;
-#include "abi_layout_list.h"
+#include ABI_LIST_FILE
     return i;
 }
 
@@ -76,7 +80,7 @@ size_t ABI_FILL_RING_FN(struct abi_row *rows, size_t max)
 {
     size_t i = 0;
 #ifndef ABI_SKIP_RING
-#include "abi_layout_list.h"
+#include ABI_LIST_FILE
 #else
     (void)rows; (void)max;
 #endif

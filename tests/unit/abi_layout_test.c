@@ -130,6 +130,21 @@ START_TEST(test_comparison_detects_mismatch)
 }
 END_TEST
 
+/* domctl.h and sysctl.h, measured by their own pair of units. */
+START_TEST(test_ctl_layout_matches_xen)
+{
+    static struct abi_row co[512], cx[512];
+    static char msg[MSG_MAX];
+    size_t no = abi_fill_ours_ctl(co, 512);
+    size_t nx = abi_fill_xen_ctl(cx, 512);
+
+    ck_assert_msg(no == nx && no <= 512 && no > 200, "ctl rows: mica %zu, xen %zu", no, nx);
+    msg[0] = 0;
+    size_t bad = compare_rows(co, cx, no, msg, sizeof(msg));
+    ck_assert_msg(bad == 0, "%zu of %zu domctl/sysctl rows differ from Xen 4.17:%s", bad, no, msg);
+}
+END_TEST
+
 START_TEST(test_ring_layout)
 {
     static struct abi_row ro[256], rx[256];
@@ -202,6 +217,7 @@ static void list_names(struct names *s)
 #define ABI_EXEMPT(N, why)    names_add(s, #N, strlen(#N));
 #define ABI_RING(name)
 #include "abi_layout_list.h"
+#include "abi_layout_list_ctl.h"
 }
 
 static int is_ident(char c, int first)
@@ -452,6 +468,7 @@ static Suite *abi_layout_suite(void)
     tcase_add_test(tc, test_tables_same_shape);
     tcase_add_test(tc, test_layout_matches_xen);
     tcase_add_test(tc, test_comparison_detects_mismatch);
+    tcase_add_test(tc, test_ctl_layout_matches_xen);
     tcase_add_test(tc, test_ring_layout);
     tcase_add_test(tc, test_every_name_is_in_the_list);
     suite_add_tcase(s, tc);

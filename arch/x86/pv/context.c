@@ -80,7 +80,7 @@ void __noreturn pv_run_vcpu(struct vcpu *v)
         v->has_run = true;
         if (v->periodic_period)
             v->periodic_next = now_ns() + v->periodic_period;
-        update_wallclock(v->domain->shared_info);
+        update_wallclock(v->domain);
     }
     load_guest_cr3(v);
     pv_load_cr4(v);

@@ -176,9 +176,10 @@ static void *map_for_load(void *ctx, uint64_t va, uint64_t len, uint64_t *avail)
     return guest_va_to_virt(b, va);
 }
 
-/* The 64-bit PV hypercall page: 32-byte stubs that SYSCALL into Mica. */
-static void write_hypercall_page(uint8_t *p)
+/* The 64-bit PV hypercall page: 32-byte stubs that SYSCALL into Mica. Also XEN_DOMCTL_hypercall_init's. */
+void pv_write_hypercall_page(void *page)
 {
+    uint8_t *p = page;
     memset(p, 0xcc, PAGE_SIZE);     /* int3 between stubs */
     for (unsigned i = 0; i < PAGE_SIZE / 32; i++, p += 32) {
         const uint8_t push[] = { 0x51, 0x41, 0x53 };        /* push %rcx; push %r11 */
@@ -367,6 +368,9 @@ int dom0_build(const struct boot_info *bi)
     if (opt_dom0_max_vcpus && opt_dom0_max_vcpus < nr_vcpus)
         nr_vcpus = opt_dom0_max_vcpus;
     struct domain *d = domain_create(0, !opt_dom0_unprivileged, nr_vcpus);
+    if (!d)
+        panic("dom0: cannot create the domain (out of memory?)");
+    d->vcpus_visible = true;
     struct builder b = { .d = d, .nr_pages = dom0_nr_pages() };
     uint64_t initrd_len = initrd_module ? initrd_module->end - initrd_module->start : 0;
     compute_layout(&b.l, &k, initrd_len, b.nr_pages, !d->is_privileged);
@@ -405,7 +409,7 @@ int dom0_build(const struct boot_info *bi)
             pr_err("dom0: HYPERCALL_PAGE note points outside the initial mapping\n");
             return -1;
         }
-        write_hypercall_page(guest_va_to_virt(&b, k.xen.virt_hypercall & PAGE_MASK));
+        pv_write_hypercall_page(guest_va_to_virt(&b, k.xen.virt_hypercall & PAGE_MASK));
     }
 
     /* p2m for the guest, and the machine-to-phys table for everyone. */

@@ -24,7 +24,9 @@
  *
  *    Everything else (0x80, ACPI, keyboard controller, other UARTs ...) is
  *    passed through for the privileged domain, which Xen also permits to
- *    dom0. Other domains get all ones and dropped writes.
+ *    dom0, and for another domain where the control domain granted the
+ *    ports (XEN_DOMCTL_ioport_permission; the table above still applies).
+ *    Otherwise all ones and dropped writes.
  *
  * INS/OUTS honour REP, the address-size prefix, DF and (OUTS) FS/GS
  * overrides; a long REP is done in slices so a guest cannot hold Mica with
@@ -59,7 +61,10 @@ static const struct port_range denied[] = {
 /* May domain d touch ports first..last on the hardware? */
 static bool ioports_permitted(const struct domain *d, unsigned int first, unsigned int last)
 {
-    if (!d->is_privileged || last > 0xffff)
+    if (last > 0xffff)
+        return false;
+    /* Other domains: only the ports the control domain granted (domctl ioport_permission). */
+    if (!d->is_privileged && !iocap_contains(&d->ioports, first, last))
         return false;
     for (unsigned i = 0; i < sizeof(denied) / sizeof(denied[0]); i++)
         if (first <= denied[i].last && last >= denied[i].first)

@@ -7,7 +7,12 @@
  *   L1 entry -> a frame the domain owns (one general reference), plus a
  *               writable-type reference when the entry is writable, which
  *               fails if that frame is a page table or descriptor page;
- *               I/O memory (non-RAM frames) only for privileged domains;
+ *               I/O memory (non-RAM frames) only for privileged domains
+ *               (or frames the toolstack granted, iomem_permission).
+ *               mmu_update may name another frame owner (pg_owner, Xen's
+ *               foreigndom): the control domain maps a guest's frames
+ *               into its own tables that way; references are then taken
+ *               on the frame, whoever owns it, and dropped the same way;
  *   L2 entry -> a frame that validates as L1 (no superpages: not offered);
  *   L3 entry -> an L2;     L4 entry -> an L3, except slots 256-271 which
  *               are Mica's and always hold Mica's own entries.
@@ -22,6 +27,7 @@
 #include <mica/descriptor.h>
 #include <mica/domain.h>
 #include <mica/flushtlb.h>
+#include <mica/iocap.h>
 #include <mica/mm.h>
 #include <mica/pv.h>
 #include <mica/pv_desc.h>
@@ -106,11 +112,33 @@ uint64_t pv_adjust_upper_entry(uint64_t e)
     return (e & _PAGE_PRESENT) ? e | _PAGE_USER : e;
 }
 
-int pv_get_entry_refs(uint64_t e, uint64_t type, struct domain *d)
+/*
+ * Xen's DOMID_IO pseudo-domain: the owner named by a caller that maps I/O
+ * memory (mmu_update with foreigndom DOMID_IO). It owns no RAM, so only
+ * non-RAM frames can be mapped through it, with the caller's privilege.
+ */
+struct domain pv_dom_io = { .domain_id = DOMID_IO };
+
+/* May d map I/O frame mfn? The privileged domain any the machine can address. */
+static bool io_frame_permitted(const struct domain *d, mfn_t mfn)
+{
+    if (d->is_privileged)
+        return mfn < max_io_mfn();
+    return iocap_contains(&d->iomem, mfn, mfn);
+}
+
+int pv_check_entry(uint64_t e, uint64_t type)
 {
     if (!(e & _PAGE_PRESENT))
         return 0;
-    if (e & (disallow_mask(type) | (e & ADDR_HIGH_MASK & ~_PAGE_NX)))
+    return e & (disallow_mask(type) | (e & ADDR_HIGH_MASK & ~_PAGE_NX)) ? -XEN_EINVAL : 0;
+}
+
+int pv_get_entry_refs(uint64_t e, uint64_t type, struct domain *d, struct domain *pg_owner)
+{
+    if (!(e & _PAGE_PRESENT))
+        return 0;
+    if (pv_check_entry(e, type))
         return -XEN_EINVAL;
     mfn_t mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
 
@@ -118,15 +146,30 @@ int pv_get_entry_refs(uint64_t e, uint64_t type, struct domain *d)
         if (is_io_frame(mfn)) {
             /*
              * I/O memory (not RAM, or the legacy first MiB, which Xen also
-             * treats as I/O): only privileged domains, and only frames the
-             * machine can address. No references: nobody owns these frames.
+             * treats as I/O): nobody owns these frames, so no references.
+             * As Xen's get_page_from_l1e: the frame owner named by the
+             * request must be allowed the frame (DOMID_IO stands for the
+             * caller), and so must the table's owner when that differs.
              */
-            return d->is_privileged && mfn < max_io_mfn() ? 0 : -XEN_EPERM;
+            const struct domain *who = pg_owner == &pv_dom_io ? current->domain : pg_owner;
+            if (!io_frame_permitted(who, mfn) || (who != d && !io_frame_permitted(d, mfn)))
+                return -XEN_EPERM;
+            return 0;
         }
         struct page_info *pg = mfn_to_page(mfn);
-        /* Not ours (Mica's own, another domain's, or free): Xen says -EBUSY. */
-        if (!get_page(pg, d->domain_id))
-            return -XEN_EBUSY;
+        /*
+         * Not pg_owner's (Mica's own, another domain's, or free): Xen says
+         * -EBUSY. Except, as Xen's xsm_priv_mapping: a privileged pg_owner
+         * that is not the table's owner passes its right to map any
+         * domain's frame on (the control domain writing a guest's tables
+         * with itself as pg_owner). Never Mica's own or a free frame.
+         */
+        if (!get_page(pg, pg_owner->domain_id)) {
+            uint16_t real = __atomic_load_n(&pg->owner, __ATOMIC_ACQUIRE);
+            if (pg_owner == d || !pg_owner->is_privileged || !domain_lookup(real) ||
+                !get_page(pg, real))
+                return -XEN_EBUSY;
+        }
         /* A page table or descriptor page cannot also be writable: -EBUSY too. */
         if ((e & _PAGE_RW) && get_page_type(pg, PGT_WRITABLE)) {
             put_page(pg);
@@ -139,9 +182,11 @@ int pv_get_entry_refs(uint64_t e, uint64_t type, struct domain *d)
     struct page_info *pg = mfn_to_page(mfn);
     if (!get_page(pg, d->domain_id))
         return -XEN_EINVAL;
-    if (get_page_type(pg, type_below(type))) {
+    /* A table below that fails validation: its first bad entry's errno, as Xen. */
+    int rc = get_page_type(pg, type_below(type));
+    if (rc) {
         put_page(pg);
-        return -XEN_EINVAL;
+        return rc == -1 ? -XEN_EINVAL : rc;
     }
     return 0;
 }
@@ -212,12 +257,13 @@ static int validate_table(struct page_info *pg, uint64_t type)
             continue;
         }
         t[i] = type == PGT_L1 ? pv_adjust_entry(t[i]) : pv_adjust_upper_entry(t[i]);
-        if (pv_get_entry_refs(t[i], type, d)) {
+        int rc = pv_get_entry_refs(t[i], type, d, d);
+        if (rc) {
             /* Undo what this table took so far; the frame stays untyped. */
             while (i-- > 0)
                 if (!(type == PGT_L4 && is_hv_l4_slot(i)))
                     pv_put_entry_refs(t[i], type);
-            return -1;
+            return rc;
         }
     }
     return 0;
@@ -273,5 +319,9 @@ bool pv_handle_page_fault(struct vcpu *v, struct cpu_user_regs *regs, uint64_t a
 {
     if (pv_ldt_fault(v, regs, addr))
         return true;
-    return pv_ptwr_fault(v, regs, addr);
+    if (!pv_ptwr_fault(v, regs, addr))
+        return false;
+    /* An emulated store may have cleared the last mapping of a dead domain's frame. */
+    domain_reap_dead();
+    return true;
 }

@@ -23,8 +23,15 @@
 #include <mica/string.h>
 
 
-int pv_update_entry(struct domain *d, uint64_t *slot, uint64_t type, unsigned idx,
-                    uint64_t val, bool preserve_ad, bool *flush)
+/*
+ * Flags whose change needs no new references (Xen's fast-path whitelist):
+ * NX, the software-available bits, GLOBAL, DIRTY, ACCESSED and USER.
+ */
+#define FASTPATH_FLAGS (_PAGE_NX | (0x7ffULL << 52) | (7ULL << 9) | _PAGE_GLOBAL | \
+                        _PAGE_DIRTY | _PAGE_ACCESSED | _PAGE_USER)
+
+int pv_update_entry(struct domain *d, struct domain *pg_owner, uint64_t *slot, uint64_t type,
+                    unsigned idx, uint64_t val, bool preserve_ad, bool *flush)
 {
     uint64_t old = *slot;
 
@@ -34,12 +41,33 @@ int pv_update_entry(struct domain *d, uint64_t *slot, uint64_t type, unsigned id
         val |= old & (_PAGE_ACCESSED | _PAGE_DIRTY);
     val = type == PGT_L1 ? pv_adjust_entry(val) : pv_adjust_upper_entry(val);
 
-    /* New references first, old ones after: correct even for the same frame. */
-    int rc = pv_get_entry_refs(val, type, d);
-    if (rc)
-        return rc;
-    __atomic_store_n(slot, val, __ATOMIC_RELEASE);
-    pv_put_entry_refs(old, type);
+    if ((old & val & _PAGE_PRESENT) && !((old ^ val) & ~FASTPATH_FLAGS)) {
+        /*
+         * Same frame, same access: the references the old entry holds are
+         * the new one's. This is how a foreign mapping's accessed/dirty
+         * bits can be changed (or the entry rewritten) by a domain that
+         * could not map the frame itself.
+         */
+        int rc = pv_check_entry(val, type);
+        if (rc)
+            return rc;
+        if (!preserve_ad) {
+            __atomic_store_n(slot, val, __ATOMIC_RELEASE);
+        } else {
+            /* A CPU may set A/D meanwhile (only those can change): keep them, as Xen. */
+            uint64_t cur = old;
+            while (!__atomic_compare_exchange_n(slot, &cur, val | (cur & (_PAGE_ACCESSED | _PAGE_DIRTY)),
+                                                false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+                ;
+        }
+    } else {
+        /* New references first, old ones after: correct even for the same frame. */
+        int rc = pv_get_entry_refs(val, type, d, pg_owner);
+        if (rc)
+            return rc;
+        __atomic_store_n(slot, val, __ATOMIC_RELEASE);
+        pv_put_entry_refs(old, type);
+    }
     /* Anything that removes or weakens a mapping must leave no stale TLB entry. */
     if ((old & _PAGE_PRESENT) &&
         (!(val & _PAGE_PRESENT) || ((old ^ val) & PTE_ADDR_MASK) || ((old & ~val) & _PAGE_RW) ||
@@ -48,19 +76,48 @@ int pv_update_entry(struct domain *d, uint64_t *slot, uint64_t type, unsigned id
     return 0;
 }
 
-/* The domain a request acts on: DOMID_SELF, or another one for the privileged. */
-static struct domain *target_domain(unsigned int foreigndom)
+/*
+ * Xen's get_pg_owner: the domain named in the low 16 bits of foreigndom.
+ * DOMID_SELF is the caller; naming oneself by id is refused ("a foreign
+ * domain is never oneself"), as is a domain that does not exist (both
+ * -ESRCH for the caller). DOMID_IO is the I/O pseudo-domain. DOMID_XEN,
+ * whose frames Xen shares with privileged guests, has no counterpart in
+ * Mica (its own pages are never mapped by guests): also NULL.
+ */
+static struct domain *get_pg_owner(domid_t id)
 {
     struct domain *curr = current->domain;
-    if (foreigndom == DOMID_SELF || foreigndom == curr->domain_id)
+    if (id == DOMID_SELF)
         return curr;
-    if (!curr->is_privileged)
+    if (id == curr->domain_id)
         return NULL;
-    return domain_lookup((domid_t)foreigndom);
+    if (id == DOMID_IO)
+        return &pv_dom_io;
+    /*
+     * A dying domain is found too, as Xen's rcu_lock_domain_by_any_id:
+     * its frames that others still hold may be mapped again (the
+     * references keep it from being freed meanwhile); the rest are gone.
+     */
+    return domain_lookup(id);
 }
 
-static int mmu_normal_update(struct domain *pt_owner, uint64_t ptr, uint64_t val,
-                             bool preserve_ad, bool *flush)
+/*
+ * Xen's default XSM rule for foreign memory (XSM_TARGET): a domain acts on
+ * its own memory, the control domain on anyone's. DOMID_IO is not checked
+ * here: the I/O frames themselves are (pv_get_entry_refs).
+ */
+static bool may_use(const struct domain *curr, const struct domain *target)
+{
+    return target == curr || target == &pv_dom_io || curr->is_privileged;
+}
+
+/*
+ * One MMU_NORMAL_PT_UPDATE: the table frame must be pt_owner's; an L1
+ * entry maps a frame of pg_owner, and upper-level entries only when the
+ * two are the same domain (-EINVAL otherwise, as Xen).
+ */
+static int mmu_normal_update(struct domain *pt_owner, struct domain *pg_owner, uint64_t ptr,
+                             uint64_t val, bool preserve_ad, bool *flush)
 {
     mfn_t mfn = ptr >> PAGE_SHIFT;
     unsigned idx = (ptr & (PAGE_SIZE - 1)) >> 3;
@@ -80,7 +137,10 @@ static int mmu_normal_update(struct domain *pt_owner, uint64_t ptr, uint64_t val
             put_page(pg);
             return -XEN_EINVAL;
         }
-        rc = pv_update_entry(pt_owner, slot, type, idx, val, preserve_ad, flush);
+        if (type != PGT_L1 && pg_owner != pt_owner)
+            rc = -XEN_EINVAL;
+        else
+            rc = pv_update_entry(pt_owner, pg_owner, slot, type, idx, val, preserve_ad, flush);
         put_page_type(pg);
     } else if (get_page_type(pg, PGT_WRITABLE) == 0) {
         /* Not a page table: an ordinary write to a writable frame. */
@@ -94,16 +154,37 @@ static int mmu_normal_update(struct domain *pt_owner, uint64_t ptr, uint64_t val
     return rc;
 }
 
+/*
+ * foreigndom, as Xen 4.17 reads it: the low 16 bits name the owner of the
+ * frames new L1 entries map (pg_owner: DOMID_SELF, another domain for the
+ * control domain, DOMID_IO); bits 16-31, when not zero, are the owner of
+ * the page tables being changed plus one (pt_owner; else the caller).
+ * Linux's privcmd maps a guest's frames into the control domain's own
+ * tables with pg_owner = the guest, pt_owner = itself. Errors in Xen's
+ * order: an unknown pt_owner -ESRCH, one with no vCPU -EINVAL, a bad
+ * pg_owner -ESRCH (before any request); then, per request, a domain the
+ * caller may not act on -EPERM (so count 0 succeeds), and for
+ * MMU_MACHPHYS_UPDATE a foreign pt_owner -EPERM.
+ */
 long do_mmu_update(guest_ptr_t reqs, unsigned int count, guest_ptr_t done, unsigned int foreigndom)
 {
-    struct domain *curr = current->domain;
-    struct domain *pt_owner = target_domain(foreigndom);
+    struct domain *curr = current->domain, *pt_owner = curr, *pg_owner;
     bool flush = false;
     unsigned int i;
     long rc = 0;
 
-    if (!pt_owner)
-        return foreigndom == DOMID_SELF || curr->is_privileged ? -XEN_ESRCH : -XEN_EPERM;
+    unsigned int pt_dom = foreigndom >> 16;
+    if (pt_dom) {
+        pt_owner = domain_lookup((domid_t)(pt_dom - 1));
+        /* Mica: a dying domain's tables are being taken apart (Xen would still find it). */
+        if (!pt_owner || pt_owner->is_dying)
+            return -XEN_ESRCH;
+        /* Xen's domain has no vCPUs until XEN_DOMCTL_max_vcpus. */
+        if (pt_owner != curr && (!pt_owner->vcpus_visible || !pt_owner->vcpu[0]))
+            return -XEN_EINVAL;
+    }
+    if (!(pg_owner = get_pg_owner((domid_t)foreigndom)))
+        return -XEN_ESRCH;
 
     for (i = 0; i < count; i++) {
         struct mmu_update req;
@@ -117,12 +198,18 @@ long do_mmu_update(guest_ptr_t reqs, unsigned int count, guest_ptr_t done, unsig
         case MMU_NORMAL_PT_UPDATE:
         case MMU_PT_UPDATE_NO_TRANSLATE:    /* PV guests do not translate: the same */
         case MMU_PT_UPDATE_PRESERVE_AD:
-            rc = mmu_normal_update(pt_owner, req.ptr & ~7ULL, req.val,
+            if (!may_use(curr, pg_owner) || !may_use(curr, pt_owner)) {
+                rc = -XEN_EPERM;
+                break;
+            }
+            rc = mmu_normal_update(pt_owner, pg_owner, req.ptr & ~7ULL, req.val,
                                    cmd == MMU_PT_UPDATE_PRESERVE_AD, &flush);
             break;
         case MMU_MACHPHYS_UPDATE: {
             mfn_t mfn = req.ptr >> PAGE_SHIFT;
-            if (!mfn_valid(mfn) || mfn_to_page(mfn)->owner != pt_owner->domain_id)
+            if (pt_owner != curr || !may_use(curr, pg_owner))
+                rc = -XEN_EPERM;
+            else if (!mfn_valid(mfn) || mfn_to_page(mfn)->owner != pg_owner->domain_id)
                 rc = -XEN_EINVAL;
             else
                 set_m2p(mfn, req.val);
@@ -135,12 +222,13 @@ long do_mmu_update(guest_ptr_t reqs, unsigned int count, guest_ptr_t done, unsig
         if (rc)
             break;
     }
-    /* A mapping went away: no vCPU of the owner may keep using it. */
+    /* A mapping went away: no vCPU of the tables' owner may keep using it. */
     if (flush)
         flush_tlb_domain(pt_owner);
     /* As Xen: a *done that cannot be written is ignored, not an error. */
     if (done)
         (void)copy_to_guest(done, &i, sizeof(i));
+    domain_reap_dead();
     return rc;
 }
 
@@ -182,7 +270,8 @@ static long update_va_mapping(struct domain *pg_owner, unsigned long va, uint64_
         put_page(l1pg);
         return -XEN_EINVAL;
     }
-    int rc = pv_update_entry(pg_owner, slot, PGT_L1, (unsigned)((va >> 12) & 511), val, false, &flush);
+    int rc = pv_update_entry(v->domain, pg_owner, slot, PGT_L1, (unsigned)((va >> 12) & 511), val,
+                             false, &flush);
     put_page_type(l1pg);
     put_page(l1pg);
     if (rc)
@@ -214,7 +303,9 @@ static long update_va_mapping(struct domain *pg_owner, unsigned long va, uint64_
 
 long do_update_va_mapping(unsigned long va, uint64_t val, unsigned long flags)
 {
-    return update_va_mapping(current->domain, va, val, flags);
+    long rc = update_va_mapping(current->domain, va, val, flags);
+    domain_reap_dead();     /* the entry removed may have held a dead domain's last frame */
+    return rc;
 }
 
 /*
@@ -238,9 +329,16 @@ long do_update_va_mapping_otherdomain(unsigned long va, uint64_t val, unsigned l
         if (!curr->is_privileged && (val & _PAGE_PRESENT))
             return -XEN_EPERM;
     }
-    return update_va_mapping(pg_owner, va, val, flags);
+    long rc = update_va_mapping(pg_owner, va, val, flags);
+    domain_reap_dead();
+    return rc;
 }
 
+/*
+ * Pin a table of d (the caller, or the domain named by a privileged
+ * caller: a domain builder pins its guest's L4 this way). Validation
+ * resolves the entries against the table's owner, whoever pins it.
+ */
 static int pin_table(struct domain *d, mfn_t mfn, uint64_t type)
 {
     if (!mfn_valid(mfn))
@@ -248,15 +346,27 @@ static int pin_table(struct domain *d, mfn_t mfn, uint64_t type)
     struct page_info *pg = mfn_to_page(mfn);
     if (!get_page(pg, d->domain_id))
         return -XEN_EINVAL;
-    if (get_page_type(pg, type)) {
+    /* Contents that do not validate: the first bad entry's errno (Xen's). */
+    int rc = get_page_type(pg, type);
+    if (rc) {
         put_page(pg);
-        return -XEN_EINVAL;
+        return rc == -1 ? -XEN_EINVAL : rc;
     }
-    if (__atomic_fetch_or(&pg->type_info, PGT_PINNED, __ATOMIC_ACQ_REL) & PGT_PINNED) {
+    if (__atomic_fetch_or(&pg->type_info, PGT_PINNED, __ATOMIC_SEQ_CST) & PGT_PINNED) {
         /* Already pinned: give back what we took (Xen: -EINVAL). */
         put_page_type(pg);
         put_page(pg);
         return -XEN_EINVAL;
+    }
+    /*
+     * A foreign domain may have started dying meanwhile: its teardown
+     * drops every pin it finds, and may have looked at this frame before
+     * the pin was there. Whoever clears the bit drops the references.
+     */
+    if (d != current->domain && __atomic_load_n(&d->is_dying, __ATOMIC_SEQ_CST) &&
+        (__atomic_fetch_and(&pg->type_info, ~PGT_PINNED, __ATOMIC_SEQ_CST) & PGT_PINNED)) {
+        put_page_type(pg);
+        put_page(pg);
     }
     return 0;
 }
@@ -268,7 +378,7 @@ static int unpin_table(struct domain *d, mfn_t mfn)
     struct page_info *pg = mfn_to_page(mfn);
     if (pg->owner != d->domain_id)
         return -XEN_EINVAL;
-    if (!(__atomic_fetch_and(&pg->type_info, ~PGT_PINNED, __ATOMIC_ACQ_REL) & PGT_PINNED))
+    if (!(__atomic_fetch_and(&pg->type_info, ~PGT_PINNED, __ATOMIC_SEQ_CST) & PGT_PINNED))
         return -XEN_EINVAL;
     put_page_type(pg);
     put_page(pg);
@@ -299,7 +409,12 @@ int new_baseptr(struct vcpu *v, mfn_t mfn, bool user)
     *slot = mfn;
     if (v == current && v->pv.kernel_mode != user)
         write_cr3((v->pv.kernel_mode ? v->pv.guest_table : v->pv.guest_table_user) << PAGE_SHIFT);
-    if (old != INVALID_MFN) {
+    /*
+     * A vCPU that never had page tables may say 0 (a zeroed struct vcpu):
+     * frame 0 is never a guest's, and dropping "its" reference would hand
+     * the real-mode frame to the heap.
+     */
+    if (old != INVALID_MFN && old != 0) {
         put_page_type(mfn_to_page(old));
         put_page(mfn_to_page(old));
     }
@@ -327,50 +442,27 @@ static void put_writable_frame(struct page_info *pg)
     put_page(pg);
 }
 
+/* Xen's cache_flush_permitted: a domain with I/O memory or ports of its own. */
+static bool cache_flush_permitted(const struct domain *d)
+{
+    return d->is_privileged || d->iomem.nr || d->ioports.nr;
+}
+
+/*
+ * One mmuext op. d is the frame owner the caller named (pg_owner): the
+ * frame operations (pin, unpin, clear, copy) act on its frames; every
+ * other op concerns the caller's own vCPU and is -EPERM for another d.
+ */
 static int do_one_mmuext(struct vcpu *v, struct domain *d, const struct mmuext_op *op)
 {
     struct page_info *pg, *src;
+    bool foreign = d != v->domain;
     switch (op->cmd) {
     case MMUEXT_PIN_L1_TABLE: return pin_table(d, op->arg1.mfn, PGT_L1);
     case MMUEXT_PIN_L2_TABLE: return pin_table(d, op->arg1.mfn, PGT_L2);
     case MMUEXT_PIN_L3_TABLE: return pin_table(d, op->arg1.mfn, PGT_L3);
     case MMUEXT_PIN_L4_TABLE: return pin_table(d, op->arg1.mfn, PGT_L4);
     case MMUEXT_UNPIN_TABLE:  return unpin_table(d, op->arg1.mfn);
-    case MMUEXT_NEW_BASEPTR:
-        if (d != v->domain)
-            return -XEN_EINVAL;
-        return new_baseptr(v, op->arg1.mfn, false);
-    case MMUEXT_NEW_USER_BASEPTR:
-        if (d != v->domain)
-            return -XEN_EINVAL;
-        return new_baseptr(v, op->arg1.mfn, true);
-    case MMUEXT_TLB_FLUSH_LOCAL:
-        write_cr3(read_cr3());
-        return 0;
-    case MMUEXT_TLB_FLUSH_MULTI:        /* the vCPU set is treated as all: a superset */
-    case MMUEXT_TLB_FLUSH_ALL:
-        flush_tlb_domain(v->domain);
-        return 0;
-    case MMUEXT_INVLPG_LOCAL:
-        if (pv_is_canonical(op->arg1.linear_addr))
-            invlpg((void *)op->arg1.linear_addr);
-        return 0;
-    case MMUEXT_INVLPG_MULTI:
-    case MMUEXT_INVLPG_ALL:
-        if (pv_is_canonical(op->arg1.linear_addr))
-            flush_va_domain(v->domain, op->arg1.linear_addr);
-        return 0;
-    case MMUEXT_FLUSH_CACHE:
-    case MMUEXT_FLUSH_CACHE_GLOBAL:
-        if (!d->is_privileged)
-            return -XEN_EPERM;
-        __asm__ volatile("wbinvd" ::: "memory");
-        return 0;
-    case MMUEXT_SET_LDT:
-        /* Only for the caller's own vCPU (arch/x86/pv/desc_tables.c). */
-        if (d != v->domain)
-            return -XEN_EPERM;
-        return pv_set_ldt(v, op->arg1.linear_addr, op->arg2.nr_ents);
     case MMUEXT_CLEAR_PAGE:
         if (writable_frame(d, op->arg1.mfn, &pg))
             return -XEN_EINVAL;
@@ -392,19 +484,81 @@ static int do_one_mmuext(struct vcpu *v, struct domain *d, const struct mmuext_o
     case MMUEXT_UNMARK_SUPER:
         return -XEN_EOPNOTSUPP;     /* superpages are not offered, as in Xen 4.17 */
     default:
+        break;
+    }
+
+    /* The rest act on the caller itself. */
+    switch (op->cmd) {
+    case MMUEXT_NEW_BASEPTR:
+    case MMUEXT_NEW_USER_BASEPTR:
+    case MMUEXT_TLB_FLUSH_LOCAL:
+    case MMUEXT_TLB_FLUSH_MULTI:
+    case MMUEXT_TLB_FLUSH_ALL:
+    case MMUEXT_INVLPG_LOCAL:
+    case MMUEXT_INVLPG_MULTI:
+    case MMUEXT_INVLPG_ALL:
+    case MMUEXT_FLUSH_CACHE:
+    case MMUEXT_FLUSH_CACHE_GLOBAL:
+    case MMUEXT_SET_LDT:
+        if (foreign)
+            return -XEN_EPERM;
+        break;
+    default:
         return -XEN_ENOSYS;
+    }
+    switch (op->cmd) {
+    case MMUEXT_NEW_BASEPTR:
+        return new_baseptr(v, op->arg1.mfn, false);
+    case MMUEXT_NEW_USER_BASEPTR:
+        return new_baseptr(v, op->arg1.mfn, true);
+    case MMUEXT_TLB_FLUSH_LOCAL:
+        write_cr3(read_cr3());
+        return 0;
+    case MMUEXT_TLB_FLUSH_MULTI:        /* the vCPU set is treated as all: a superset */
+    case MMUEXT_TLB_FLUSH_ALL:
+        flush_tlb_domain(v->domain);
+        return 0;
+    case MMUEXT_INVLPG_LOCAL:
+        if (pv_is_canonical(op->arg1.linear_addr))
+            invlpg((void *)op->arg1.linear_addr);
+        return 0;
+    case MMUEXT_INVLPG_MULTI:
+    case MMUEXT_INVLPG_ALL:
+        if (pv_is_canonical(op->arg1.linear_addr))
+            flush_va_domain(v->domain, op->arg1.linear_addr);
+        return 0;
+    case MMUEXT_FLUSH_CACHE:
+        if (!cache_flush_permitted(d))
+            return -XEN_EACCES;
+        __asm__ volatile("wbinvd" ::: "memory");
+        return 0;
+    case MMUEXT_FLUSH_CACHE_GLOBAL:
+        if (!cache_flush_permitted(d))
+            return -XEN_EINVAL;
+        __asm__ volatile("wbinvd" ::: "memory");
+        return 0;
+    default:    /* MMUEXT_SET_LDT (arch/x86/pv/desc_tables.c) */
+        return pv_set_ldt(v, op->arg1.linear_addr, op->arg2.nr_ents);
     }
 }
 
+/*
+ * foreigndom names the frame owner (pg_owner, Xen's get_pg_owner on its
+ * low 16 bits): -ESRCH for an unknown domain or the caller's own id, then
+ * -EPERM unless the caller is that domain or the control domain (Xen's
+ * XSM_TARGET check, made before any op, also for DOMID_IO).
+ */
 long do_mmuext_op(guest_ptr_t ops, unsigned int count, guest_ptr_t done, unsigned int foreigndom)
 {
     struct vcpu *v = current;
-    struct domain *d = target_domain(foreigndom);
+    struct domain *d = get_pg_owner((domid_t)foreigndom);
     unsigned int i;
     long rc = 0;
 
     if (!d)
-        return v->domain->is_privileged ? -XEN_ESRCH : -XEN_EPERM;
+        return -XEN_ESRCH;
+    if (d != v->domain && !v->domain->is_privileged)
+        return -XEN_EPERM;
     for (i = 0; i < count; i++) {
         struct mmuext_op op;
         if (copy_from_guest(&op, ops + (uint64_t)i * sizeof(op), sizeof(op))) {
@@ -418,5 +572,6 @@ long do_mmuext_op(guest_ptr_t ops, unsigned int count, guest_ptr_t done, unsigne
     /* As Xen: a *done that cannot be written is ignored, not an error. */
     if (done)
         (void)copy_to_guest(done, &i, sizeof(i));
+    domain_reap_dead();
     return rc;
 }

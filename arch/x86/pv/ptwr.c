@@ -25,9 +25,10 @@
  * it succeeds without touching the entry (as in Xen's emulator).
  *
  * Unlike Xen, Mica flushes the TLB when an emulated store removes or
- * weakens a mapping: it has no TLB-flush clock to catch stale entries when
- * the dropped frame is reused, so the flush is what keeps the reference
- * count honest. The guest cannot tell, except in speed.
+ * weakens a mapping, as every path that changes an entry does. Reuse of a
+ * dropped frame is guarded separately by the TLB-flush clock
+ * (arch/x86/flushtlb.c); the flush here keeps the guest's own view
+ * simple. The guest cannot tell, except in speed.
  */
 #include <asm/regs.h>
 #include <asm/x86.h>
@@ -99,7 +100,7 @@ static enum outcome store_entry(struct domain *d, uint64_t *slot, unsigned idx, 
 
     if (atomic && ((full & mask) >> (8 * off)) != expect)
         return PTWR_RETRY;
-    return pv_update_entry(d, slot, PGT_L1, idx, nval, false, flush) ? PTWR_REFUSE : PTWR_DONE;
+    return pv_update_entry(d, d, slot, PGT_L1, idx, nval, false, flush) ? PTWR_REFUSE : PTWR_DONE;
 }
 
 static enum outcome emulate(struct vcpu *v, struct cpu_user_regs *regs, uint64_t cr2,

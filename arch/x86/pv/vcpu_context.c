@@ -26,11 +26,13 @@
 #include <mica/pv.h>
 #include <mica/pv_desc.h>
 #include <mica/pv_mm.h>
+#include <mica/sched.h>
 #include <mica/string.h>
 
 #define EFLAGS_IOPL  (3UL << 12)
 #define EFLAGS_IF    (1UL << 9)
 #define MAX_LDT_ENTS 8192
+#define CR0_TS       (1UL << 3)
 
 static bool context_addresses_ok(const struct vcpu_guest_context *c)
 {
@@ -107,6 +109,66 @@ static long apply_context(struct vcpu *v, const struct vcpu_guest_context *c)
     return 0;
 }
 
+/*
+ * The shared part of VCPUOP_initialise and XEN_DOMCTL_setvcpucontext:
+ * validate c and make it v's state. Caller holds v->domain->domain_lock
+ * and v is not running.
+ */
+long pv_vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *c)
+{
+    long rc = apply_context(v, c);
+    if (rc == 0)
+        v->initialised = true;
+    return rc;
+}
+
+/*
+ * XEN_DOMCTL_getvcpucontext: v's state in the same format (Xen's
+ * arch_get_info_guest for a 64-bit PV vCPU). v is not running.
+ */
+void pv_vcpu_get_context(const struct vcpu *v, struct vcpu_guest_context *c)
+{
+    memset(c, 0, sizeof(*c));
+    memcpy(&c->fpu_ctxt, v->fpu_area, sizeof(c->fpu_ctxt));
+    c->flags = VGCF_i387_valid | (v->pv.kernel_mode ? VGCF_in_kernel : 0) |
+               ((v->pause_flags & VPF_DOWN) ? 0 : VGCF_online);
+    if (v->pv.vgc_flags & VGCF_failsafe_disables_events)
+        c->flags |= VGCF_failsafe_disables_events;
+    if (v->pv.vgc_flags & VGCF_syscall_disables_events)
+        c->flags |= VGCF_syscall_disables_events;
+    c->user_regs = v->user_regs;
+    c->user_regs.rflags = (v->user_regs.rflags & ~EFLAGS_IOPL) | v->pv.iopl;
+    c->user_regs.ds = v->pv.saved_sel[0];
+    c->user_regs.es = v->pv.saved_sel[1];
+    c->user_regs.fs = v->pv.saved_sel[2];
+    c->user_regs.gs = v->pv.saved_sel[3];
+    memcpy(c->trap_ctxt, v->pv.trap_ctxt, sizeof(c->trap_ctxt));
+    c->ldt_base = v->pv.ldt_base;
+    c->ldt_ents = v->pv.ldt_ents;
+    for (unsigned i = 0; i < ARRAY_SIZE(v->pv.gdt_frames); i++)
+        c->gdt_frames[i] = v->pv.gdt_frames[i];
+    c->gdt_ents = v->pv.gdt_ents;
+    c->kernel_ss = v->pv.kernel_ss;
+    c->kernel_sp = v->pv.kernel_sp;
+    /* CR0 as the guest reads it (ctrlreg.c): Mica's own, with the virtual TS. */
+    c->ctrlreg[0] = (read_cr0() & ~CR0_TS) | (v->pv.fpu_ts ? CR0_TS : 0);
+    c->ctrlreg[2] = v->pv.cr2;
+    c->ctrlreg[3] = v->pv.guest_table << PAGE_SHIFT;
+    c->ctrlreg[1] = v->pv.guest_table_user == INVALID_MFN ? 0 : v->pv.guest_table_user << PAGE_SHIFT;
+    c->ctrlreg[4] = v->pv.cr4;
+    for (unsigned i = 0; i < 4; i++)
+        c->debugreg[i] = v->pv.dr[i];
+    c->debugreg[6] = v->pv.dr6;
+    c->debugreg[7] = v->pv.dr7;
+    c->event_callback_eip = v->pv.event_callback_eip;
+    c->failsafe_callback_eip = v->pv.failsafe_callback_eip;
+    c->syscall_callback_eip = v->pv.syscall_callback_eip;
+    c->vm_assist = v->domain->vm_assist;
+    c->fs_base = v->pv.fs_base;
+    c->gs_base_kernel = v->pv.gs_base_kernel;
+    c->gs_base_user = v->pv.gs_base_user;
+}
+
 long pv_vcpu_initialise(struct vcpu *v, guest_ptr_t arg)
 {
     struct domain *d = v->domain;
@@ -123,8 +185,8 @@ long pv_vcpu_initialise(struct vcpu *v, guest_ptr_t arg)
         rc = -XEN_EEXIST;
     else if (copy_from_guest(c, arg, sizeof(*c)))
         rc = -XEN_EFAULT;
-    else if ((rc = apply_context(v, c)) == 0)
-        v->initialised = true;
+    else
+        rc = pv_vcpu_set_context(v, c);
     spin_unlock(&d->domain_lock);
     free_pages(c, order);
     return rc;

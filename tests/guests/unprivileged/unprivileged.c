@@ -14,20 +14,24 @@
  * channel (Mica's end waits UNBOUND for us, as a backend does), input
  * typed by the test runner (it answers the "mica-input:" line), and the
  * dom0-only operations refused as Xen's default policy refuses them to a
- * domU: console_io, platform_op, machine_memory_map, the XENFEAT_dom0
- * bit, the command line, the host's I/O memory and the CMOS.
+ * domU: console_io, platform_op, domctl, sysctl, remote shutdown,
+ * machine_memory_map, the XENFEAT_dom0 bit, the command line, the host's
+ * I/O memory and the CMOS.
  *
  * Real Xen cannot boot a test kernel this way (a domU needs dom0's
  * toolstack), so EXPECT skips the Xen run; the values asserted come from
  * Xen 4.17's source as noted at each check.
  */
 #include "../lib/guest.h"
+#include <public/domctl.h>
 #include <public/event_channel.h>
 #include <public/features.h>
 #include <public/io/console.h>
 #include <public/memory.h>
 #include <public/physdev.h>
 #include <public/platform.h>
+#include <public/sched.h>
+#include <public/sysctl.h>
 #include <public/sched.h>
 #include <public/version.h>
 #include <public/xen-mca.h>
@@ -173,6 +177,38 @@ static void check_refused(void)
     op.interface_version = 0;
     CHECK_RC(HC1(__HYPERVISOR_platform_op, &op), -XEN_EACCES);
     CHECK_RC(HC1(__HYPERVISOR_platform_op, BAD_VA), -XEN_EFAULT);
+
+    /*
+     * domctl: version, then the target domain (-ESRCH), then XSM_PRIV
+     * (-EPERM); getdomaininfo and ioport_permission check privilege in
+     * their own code, after the same lookup. sysctl: version, XSM_PRIV.
+     */
+    struct xen_domctl dc = { .cmd = XEN_DOMCTL_getdomaininfo,
+                             .interface_version = XEN_DOMCTL_INTERFACE_VERSION, .domain = 0 };
+    CHECK_RC(HC1(__HYPERVISOR_domctl, &dc), -XEN_EPERM);
+    dc.cmd = XEN_DOMCTL_pausedomain;
+    CHECK_RC(HC1(__HYPERVISOR_domctl, &dc), -XEN_EPERM);
+    dc.domain = 7;
+    CHECK_RC(HC1(__HYPERVISOR_domctl, &dc), -XEN_ESRCH);
+    dc.interface_version = 0;
+    CHECK_RC(HC1(__HYPERVISOR_domctl, &dc), -XEN_EACCES);
+    struct xen_domctl cd = { .cmd = XEN_DOMCTL_createdomain,
+                             .interface_version = XEN_DOMCTL_INTERFACE_VERSION };
+    cd.u.createdomain.max_vcpus = 1;
+    CHECK_RC(HC1(__HYPERVISOR_domctl, &cd), -XEN_EPERM);
+    struct xen_domctl io = { .cmd = XEN_DOMCTL_ioport_permission,
+                             .interface_version = XEN_DOMCTL_INTERFACE_VERSION, .domain = 0 };
+    io.u.ioport_permission.first_port = 0x70;
+    io.u.ioport_permission.nr_ports = 2;
+    io.u.ioport_permission.allow_access = 1;
+    CHECK_RC(HC1(__HYPERVISOR_domctl, &io), -XEN_EPERM);
+    struct xen_sysctl sc = { .cmd = XEN_SYSCTL_physinfo, .interface_version = XEN_SYSCTL_INTERFACE_VERSION };
+    CHECK_RC(HC1(__HYPERVISOR_sysctl, &sc), -XEN_EPERM);
+    sc.interface_version = 0;
+    CHECK_RC(HC1(__HYPERVISOR_sysctl, &sc), -XEN_EACCES);
+    /* Shutting down a domain by id is the control domain's (or its device model's). */
+    struct sched_remote_shutdown rs = { .domain_id = 0, .reason = SHUTDOWN_poweroff };
+    CHECK_RC(HC2(__HYPERVISOR_sched_op, SCHEDOP_remote_shutdown, &rs), -XEN_EPERM);
 
     /* mca: XSM_PRIV comes first, before the buffer and its version are read. */
     struct xen_mc mc = { .cmd = XEN_MC_physcpuinfo, .interface_version = XEN_MCA_INTERFACE_VERSION };

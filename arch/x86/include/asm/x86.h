@@ -44,9 +44,16 @@ static inline uint64_t rdtsc(void)
     static inline void write_cr##n(uint64_t v) { __asm__ volatile("mov %0, %%cr" #n :: "r"(v) : "memory"); }
 DEFINE_CR(0)
 DEFINE_CR(2)
-DEFINE_CR(3)
 DEFINE_CR(4)
 #undef DEFINE_CR
+static inline uint64_t read_cr3(void) { uint64_t v; __asm__ volatile("mov %%cr3, %0" : "=r"(v)); return v; }
+static inline void raw_write_cr3(uint64_t v) { __asm__ volatile("mov %0, %%cr3" :: "r"(v) : "memory"); }
+/*
+ * Load CR3. Every load flushes the CPU's guest translations (guests get no
+ * global pages), and arch/x86/flushtlb.c records it for the TLB-flush
+ * clock that decides when a freed frame may be handed out again.
+ */
+void write_cr3(uint64_t cr3);
 
 static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
