@@ -506,6 +506,45 @@ START_TEST(special_watches_and_domains)
 }
 END_TEST
 
+/* VIRQ_DOM_EXC handling: shutdown fires once, death releases. */
+START_TEST(domain_cleanup_after_dom_exc)
+{
+	s->ring_be = &xst_backend;
+	XST_SEND(d0, XS_INTRODUCE, 0, "3", "4096", "7");
+	xst_expect_ok(d0, XS_INTRODUCE);
+	XST_SEND(d0, XS_INTRODUCE, 0, "4", "4097", "7");
+	xst_expect_ok(d0, XS_INTRODUCE);
+	XST_SEND(d0, XS_WATCH, 0, "@releaseDomain", "out");
+	xst_expect_ok(d0, XS_WATCH);
+	expect_event(d0, "@releaseDomain", "out");
+
+	struct xs_dominfo all[] = { { 0, false, false }, { 3, false, false },
+	                            { 4, false, false } };
+	xs_domain_cleanup(s, all, 3);          /* nothing changed */
+	xst_expect_none(d0);
+	all[1].shutdown = true;                /* 3 shuts down: one event */
+	xs_domain_cleanup(s, all, 3);
+	expect_event(d0, "@releaseDomain", "out");
+	xs_domain_cleanup(s, all, 3);
+	xst_expect_none(d0);
+	ck_assert_ptr_nonnull(xs_domain_find(s, 3));
+	all[1].dying = true;                   /* 3 dying, 4 vanished */
+	xs_domain_cleanup(s, all, 2);
+	expect_event(d0, "@releaseDomain", "out");
+	expect_event(d0, "@releaseDomain", "out");
+	xst_expect_none(d0);
+	xs_store_reap(s);
+	ck_assert_ptr_null(xs_domain_find(s, 3));
+	ck_assert_ptr_null(xs_domain_find(s, 4));
+	xs_domain_cleanup(s, NULL, 0);         /* dom0 never goes */
+	xst_expect_none(d0);
+	XST_SEND(d0, XS_RELEASE, 0, "0");      /* nor by request (as Xen) */
+	xst_expect_err(d0, "EINVAL");
+	XST_SEND(d0, XS_RESUME, 0, "0");
+	xst_expect_err(d0, "EINVAL");
+}
+END_TEST
+
 /* ---- transactions ---- */
 
 static uint32_t tx_start(struct xs_conn *c)
@@ -808,6 +847,7 @@ static Suite *core_suite(void)
 	tcase_add_test(tc, watch_subtree_delete_and_other_conn);
 	tcase_add_test(tc, watch_relative_and_reset);
 	tcase_add_test(tc, special_watches_and_domains);
+	tcase_add_test(tc, domain_cleanup_after_dom_exc);
 	tcase_add_test(tc, txn_commit_and_isolation);
 	tcase_add_test(tc, txn_conflicts);
 	tcase_add_test(tc, txn_commit_fires_watches);

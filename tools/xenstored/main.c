@@ -6,6 +6,7 @@
  * slow or stuck client delays nobody else.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -40,6 +41,9 @@ static void usage(FILE *f)
 	        "  -M, --path-max N        path length below a domain's home (2048)\n"
 	        "  -Q, --outstanding N     queued replies before reading pauses (20)\n"
 	        "  -N, --no-rings          do not try /dev/xen\n"
+	        "  -L, --no-local          do not serve dom0's own xenbus ring\n"
+	        "  -D, --daemon            detach once ready (socket and dom0 ring up)\n"
+	        "  -F, --pid-file PATH     write the daemon's pid there\n"
 	        "  -v, --verbose           log connections and domains to stderr\n",
 	        XS_DEFAULT_SOCKET);
 }
@@ -57,6 +61,40 @@ static unsigned num_arg(const char *opt, const char *s)
 	return (unsigned)v;
 }
 
+/* Detach from the caller: it returns once we are ready to serve. */
+static int daemonize(void)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	setsid();
+	fd = open("/dev/null", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		/* stderr stays: verbose logs and errors go where the caller said. */
+		if (fd > 2)
+			close(fd);
+	}
+	return 0;
+}
+
+static void write_pidfile(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f) {
+		fprintf(stderr, "mica-xenstored: %s: %s\n", path, strerror(errno));
+		return;
+	}
+	fprintf(f, "%ld\n", (long)getpid());
+	fclose(f);
+}
+
 struct slot {
 	struct xs_conn *c;
 };
@@ -69,19 +107,21 @@ int main(int argc, char **argv)
 		{ "transaction", 1, NULL, 't' }, { "perm-nb", 1, NULL, 'A' },
 		{ "path-max", 1, NULL, 'M' }, { "outstanding", 1, NULL, 'Q' },
 		{ "no-rings", 0, NULL, 'N' }, { "verbose", 0, NULL, 'v' },
+		{ "no-local", 0, NULL, 'L' }, { "daemon", 0, NULL, 'D' },
+		{ "pid-file", 1, NULL, 'F' },
 		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
-	const char *sock = XS_DEFAULT_SOCKET;
+	const char *sock = XS_DEFAULT_SOCKET, *pidfile = NULL;
 	struct xs_quota q;
 	struct xs_store *s;
-	bool verbose = false, rings = true;
+	bool verbose = false, rings = true, local = true, daemon = false;
 	int opt, lfd, evfd = -1;
 	struct pollfd *pfd = NULL;
 	struct slot *slots = NULL;
 	size_t cap = 0;
 
 	xs_quota_defaults(&q);
-	while ((opt = getopt_long(argc, argv, "s:E:S:W:t:A:M:Q:Nvh", opts,
+	while ((opt = getopt_long(argc, argv, "s:E:S:W:t:A:M:Q:NLDF:vh", opts,
 	                          NULL)) != -1) {
 		switch (opt) {
 		case 's': sock = optarg; break;
@@ -97,6 +137,9 @@ int main(int argc, char **argv)
 			break;
 		case 'Q': q.outstanding = num_arg("--outstanding", optarg); break;
 		case 'N': rings = false; break;
+		case 'L': local = false; break;
+		case 'D': daemon = true; break;
+		case 'F': pidfile = optarg; break;
 		case 'v': verbose = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -125,6 +168,23 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mica-xenstored: %s: %s\n", sock, strerror(errno));
 		return 1;
 	}
+	if (s->ring_be && local) {
+		char why[256];
+
+		if (xs_xendev_local(s, s->ring_ctx, why, sizeof(why)))
+			fprintf(stderr, "mica-xenstored: dom0 ring: %s\n", why);
+		else
+			xs_log(s, "serving dom0's xenbus ring");
+	}
+	/* Reports early whether the domain list (for VIRQ_DOM_EXC) works. */
+	if (s->ring_be)
+		xs_xendev_check_domains(s, s->ring_ctx);
+	if (daemon && daemonize() < 0) {
+		perror("mica-xenstored: fork");
+		return 1;
+	}
+	if (pidfile)
+		write_pidfile(pidfile);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
@@ -174,8 +234,9 @@ int main(int argc, char **argv)
 			while ((c = xs_unix_accept(s, lfd)))
 				xs_log(s, "new client on fd %d", xs_unix_fd(c));
 		}
-		if (evfd >= 0 && (pfd[1].revents & POLLIN))
-			xs_xendev_drain(s->ring_ctx);
+		if (evfd >= 0 && (pfd[1].revents & POLLIN) &&
+		    xs_xendev_drain(s->ring_ctx))
+			xs_xendev_check_domains(s, s->ring_ctx);
 		for (size_t i = 0; i < n; i++) {
 			struct xs_conn *c = slots[i].c;
 
@@ -192,6 +253,8 @@ int main(int argc, char **argv)
 		xs_store_reap(s);
 	}
 	unlink(sock);
+	if (pidfile)
+		unlink(pidfile);
 	xs_store_free(s);
 	free(pfd);
 	free(slots);

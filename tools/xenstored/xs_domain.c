@@ -71,6 +71,64 @@ void xs_domain_release(struct xs_store *s, struct xs_domain *d)
 	xs_watch_fire(s, "@releaseDomain", NULL, false);
 }
 
+void xs_domain_cleanup(struct xs_store *s, const struct xs_dominfo *live,
+                       size_t n)
+{
+	bool notify = false;
+	struct xs_domain *d = s->domains, *next;
+
+	for (; d; d = next) {
+		const struct xs_dominfo *i = NULL;
+
+		next = d->next;
+		if (d->domid == 0)
+			continue;
+		for (size_t k = 0; k < n; k++)
+			if (live[k].domid == d->domid)
+				i = &live[k];
+		if (i && !i->dying) {
+			if (i->shutdown && !d->shutdown) {
+				d->shutdown = true;
+				notify = true;
+			}
+			continue;
+		}
+		xs_log(s, "domain %u is gone", d->domid);
+		/* Fires @releaseDomain itself. */
+		xs_domain_release(s, d);
+	}
+	if (notify)
+		xs_watch_fire(s, "@releaseDomain", NULL, false);
+}
+
+int xs_domain_add(struct xs_store *s, uint32_t domid, uint64_t mfn,
+                  uint32_t port, struct xs_ring_page *page, void *handle)
+{
+	struct xs_domain *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		goto fail;
+	d->domid = domid;
+	d->mfn = mfn;
+	d->port = port;
+	d->conn = xs_ring_conn_new(s, d, page, handle);
+	if (!d->conn) {
+		free(d);
+		goto fail;
+	}
+	d->next = s->domains;
+	s->domains = d;
+	xs_log(s, "introduced domain %u", domid);
+	/* dom0's own ring is set up by the daemon, not introduced. */
+	if (domid != 0)
+		xs_watch_fire(s, "@introduceDomain", NULL, false);
+	return 0;
+fail:
+	if (s->ring_be && s->ring_be->detach)
+		s->ring_be->detach(s->ring_ctx, handle, page);
+	return ENOMEM;
+}
+
 static int do_introduce(struct xs_conn *c, const char **v)
 {
 	struct xs_store *s = c->store;
@@ -98,25 +156,7 @@ static int do_introduce(struct xs_conn *c, const char **v)
 	                         &handle);
 	if (err)
 		return err;
-	d = calloc(1, sizeof(*d));
-	if (!d) {
-		s->ring_be->detach(s->ring_ctx, handle, page);
-		return ENOMEM;
-	}
-	d->domid = domid;
-	d->mfn = mfn;
-	d->port = (uint32_t)port;
-	d->conn = xs_ring_conn_new(s, d, page, handle);
-	if (!d->conn) {
-		s->ring_be->detach(s->ring_ctx, handle, page);
-		free(d);
-		return ENOMEM;
-	}
-	d->next = s->domains;
-	s->domains = d;
-	xs_log(s, "introduced domain %u", domid);
-	xs_watch_fire(s, "@introduceDomain", NULL, false);
-	return 0;
+	return xs_domain_add(s, domid, mfn, (uint32_t)port, page, handle);
 }
 
 static int do_control(struct xs_conn *c, const struct xs_msg_hdr *h,
@@ -192,6 +232,9 @@ int xs_domain_request(struct xs_conn *c, const struct xs_msg_hdr *h,
 	case XS_RELEASE:
 	case XS_RESUME:
 		if (xs_split_args(payload, h->len, v, 1) || parse_domid(v[0], &domid))
+			return EINVAL;
+		/* As Xen: dom0 (whose own ring we serve) is not released. */
+		if (domid == 0)
 			return EINVAL;
 		d = xs_domain_find(s, domid);
 		if (!d)

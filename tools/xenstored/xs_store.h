@@ -88,7 +88,15 @@ struct xs_domain {
 	uint32_t port;
 	uint32_t target; /* valid if has_target */
 	bool has_target;
+	bool shutdown; /* @releaseDomain already fired for its shutdown */
 	struct xs_conn *conn; /* guest ring connection, if mapped */
+};
+
+/* What the hypervisor says about a domain (xs_domain_cleanup). */
+struct xs_dominfo {
+	uint32_t domid;
+	bool dying;
+	bool shutdown; /* or crashed */
 };
 
 struct xs_conn {
@@ -209,7 +217,22 @@ int xs_txn_log(struct xs_txn *tx, uint32_t type, const char *abs,
 struct xs_domain *xs_domain_find(struct xs_store *s, uint32_t domid);
 int xs_domain_request(struct xs_conn *c, const struct xs_msg_hdr *h,
                       const char *payload);
+/*
+ * Serve @domid's ring @page (already mapped and bound by the backend;
+ * @handle is the backend's). Fires @introduceDomain for guests. On
+ * failure the backend's detach releases page and handle.
+ */
+int xs_domain_add(struct xs_store *s, uint32_t domid, uint64_t mfn,
+                  uint32_t port, struct xs_ring_page *page, void *handle);
 /* Forget a domain (RELEASE or its ring died); fires @releaseDomain. */
 void xs_domain_release(struct xs_store *s, struct xs_domain *d);
+/*
+ * After VIRQ_DOM_EXC: @live lists every domain that exists. Introduced
+ * domains that are gone or dying are released; one that shut down is
+ * kept but @releaseDomain fires once (xl's shutdown -w waits for it),
+ * as Xen's xenstored does. dom0 is never touched.
+ */
+void xs_domain_cleanup(struct xs_store *s, const struct xs_dominfo *live,
+                       size_t n);
 
 #endif

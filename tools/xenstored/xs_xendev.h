@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Guest-ring backend on Linux's /dev/xen devices (dom0 only): event
- * channels through /dev/xen/evtchn, the store page through
- * /dev/xen/gntdev (grant reference 1, which the domain builder seeds).
+ * channels through /dev/xen/evtchn, a guest's store page through
+ * /dev/xen/privcmd (by frame) or /dev/xen/gntdev (grant reference 1),
+ * dom0's own ring through /proc/xen/xsd_kva and xsd_port, dead domains
+ * through VIRQ_DOM_EXC and sysctl getdomaininfolist.
  */
 #ifndef MICA_XS_XENDEV_H
 #define MICA_XS_XENDEV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "xs_ring.h"
@@ -17,7 +20,15 @@
  */
 const struct xs_ring_backend *xs_xendev_open(void **ctx, int *evfd,
                                              char *why, size_t whysz);
-/* Drain pending event-channel notifications (evfd readable). */
-void xs_xendev_drain(void *ctx);
+struct xs_store;
+/* Serve dom0's own xenbus ring; 0, or an errno value with @why set. */
+int xs_xendev_local(struct xs_store *s, void *ctx, char *why, size_t whysz);
+/*
+ * Drain pending event-channel notifications (evfd readable). True if
+ * VIRQ_DOM_EXC fired: then call xs_xendev_check_domains().
+ */
+bool xs_xendev_drain(void *ctx);
+/* Ask the hypervisor which domains live; release the dead ones. */
+void xs_xendev_check_domains(struct xs_store *s, void *ctx);
 
 #endif

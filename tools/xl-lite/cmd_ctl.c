@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Verbs that change a domain: destroy, shutdown, reboot, pause, unpause,
+ * mem-set, mem-max. Shutdown and reboot ask the guest through XenStore
+ * (control/shutdown), as xl does for PV guests; Linux's xenbus acts on it.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <public/sched.h>
+
+#include "build_dom.h"
+#include "dom_xs.h"
+#include "hcall.h"
+#include "xl.h"
+
+int cmd_destroy(struct xl_ctx *ctx, int argc, char **argv)
+{
+	bool force = false;
+	uint32_t id;
+	char err[160];
+	int opt;
+
+	while ((opt = getopt(argc, argv, "f")) != -1) {
+		if (opt != 'f')
+			return 1;
+		force = true;
+	}
+	if (optind != argc - 1) {
+		xl_verb_help(ctx, "destroy");
+		return 1;
+	}
+	if (xl_find_domain(ctx, argv[optind], &id) < 0)
+		return 1;
+	if (id == 0 && !force) {
+		fprintf(ctx->err, "Cannot destroy privileged domain 0.\n\n");
+		return 1;
+	}
+	if (!ctx->xs)
+		ctx->xs = xs_open();
+	if (xl_destroy_domain(ctx->xs, id, err, sizeof(err)) < 0) {
+		fprintf(ctx->err, "destroy failed: %s\n", err);
+		return 1;
+	}
+	return 0;
+}
+
+/* Ask one domain to power off or reboot. */
+static int request(struct xl_ctx *ctx, uint32_t id, bool reboot)
+{
+	char p[64];
+	int r = -ENOENT;
+
+	fprintf(ctx->err, "%s domain %u\n", reboot ? "Rebooting" : "Shutting down",
+	        id);
+	if (ctx->xs) {
+		snprintf(p, sizeof(p), "/local/domain/%u/control/shutdown", id);
+		r = xs_write(ctx->xs, 0, p, reboot ? "reboot" : "poweroff");
+	}
+	if (r < 0) {
+		/* No XenStore path: tell the hypervisor directly. */
+		r = hc_remote_shutdown(id, reboot ? SHUTDOWN_reboot
+		                                  : SHUTDOWN_poweroff);
+		if (r < 0) {
+			fprintf(ctx->err, "%s failed (rc=%d): %s\n",
+			        reboot ? "reboot" : "shutdown", r, hc_strerror(r));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Wait until each domain is gone or shut down; xl's messages. */
+static void wait_for(struct xl_ctx *ctx, const uint32_t *ids, int n,
+                     bool reboot)
+{
+	int left = n;
+	bool *done = calloc((size_t)n, sizeof(*done));
+
+	if (!done)
+		return;
+	fprintf(ctx->err, "Waiting for %d domains\n", n);
+	while (left > 0) {
+		for (int i = 0; i < n; i++) {
+			struct xen_domctl_getdomaininfo info;
+			int r;
+
+			if (done[i])
+				continue;
+			r = hc_getdomaininfo(ids[i], &info);
+			if (r < 0) {
+				fprintf(ctx->err, "Domain %u has been destroyed.\n", ids[i]);
+			} else if (info.flags & XEN_DOMINF_shutdown) {
+				unsigned code = (info.flags >> XEN_DOMINF_shutdownshift) &
+				                XEN_DOMINF_shutdownmask;
+
+				if (reboot && code == SHUTDOWN_reboot)
+					continue; /* the monitor restarts it */
+				fprintf(ctx->err, "Domain %u has been shut down, reason "
+				        "code %u\n", ids[i], code);
+			} else {
+				continue;
+			}
+			done[i] = true;
+			left--;
+		}
+		if (left)
+			usleep(200 * 1000);
+	}
+	free(done);
+	fprintf(ctx->err, "All domains have been %s\n",
+	        reboot ? "rebooted" : "shut down");
+}
+
+static int shutdown_or_reboot(struct xl_ctx *ctx, int argc, char **argv,
+                              bool reboot)
+{
+	static const struct option lo[] = {
+		{ "all", 0, NULL, 'a' }, { "wait", 0, NULL, 'w' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *verb = reboot ? "reboot" : "shutdown";
+	bool all = false, wait = false;
+	uint32_t ids[256];
+	int opt, n = 0, rc = 0;
+
+	while ((opt = getopt_long(argc, argv, "awF", lo, NULL)) != -1) {
+		switch (opt) {
+		case 'a': all = true; break;
+		case 'w': wait = true; break;
+		case 'F': break;
+		default: return 1;
+		}
+	}
+	if ((all && optind != argc) || (!all && optind != argc - 1)) {
+		xl_verb_help(ctx, verb);
+		return 1;
+	}
+	if (!ctx->xs)
+		ctx->xs = xs_open();
+	if (all) {
+		struct xl_dom *d = calloc(256, sizeof(*d));
+		int cnt = d ? ctx->be->list(ctx, d, 256) : -ENOMEM;
+
+		for (int i = 0; i < cnt; i++)
+			if (d[i].domid != 0 && !d[i].dying)
+				ids[n++] = d[i].domid;
+		free(d);
+	} else {
+		if (xl_find_domain(ctx, argv[optind], &ids[0]) < 0)
+			return 1;
+		n = 1;
+	}
+	for (int i = 0; i < n; i++)
+		if (request(ctx, ids[i], reboot) < 0)
+			rc = 1;
+	if (wait && !rc)
+		wait_for(ctx, ids, n, reboot);
+	return rc;
+}
+
+int cmd_shutdown(struct xl_ctx *ctx, int argc, char **argv)
+{
+	return shutdown_or_reboot(ctx, argc, argv, false);
+}
+
+int cmd_reboot(struct xl_ctx *ctx, int argc, char **argv)
+{
+	return shutdown_or_reboot(ctx, argc, argv, true);
+}
+
+static int pause_op(struct xl_ctx *ctx, int argc, char **argv, unsigned cmd,
+                    const char *verb)
+{
+	uint32_t id;
+	int r;
+
+	if (argc != 2) {
+		xl_verb_help(ctx, verb);
+		return 1;
+	}
+	if (xl_find_domain(ctx, argv[1], &id) < 0)
+		return 1;
+	r = hc_domctl_simple(cmd, id);
+	if (r < 0) {
+		fprintf(ctx->err, "%s failed: %s\n", verb, hc_strerror(r));
+		return 1;
+	}
+	return 0;
+}
+
+int cmd_pause(struct xl_ctx *ctx, int argc, char **argv)
+{
+	return pause_op(ctx, argc, argv, XEN_DOMCTL_pausedomain, "pause");
+}
+
+int cmd_unpause(struct xl_ctx *ctx, int argc, char **argv)
+{
+	return pause_op(ctx, argc, argv, XEN_DOMCTL_unpausedomain, "unpause");
+}
+
+int xl_parse_mem_kb(const char *s, char unit, uint64_t *kb)
+{
+	char *end;
+	unsigned long long v;
+	int shift; /* relative to kB */
+
+	if (!*s || *s == '-')
+		return -1;
+	v = strtoull(s, &end, 10);
+	if (end == s)
+		return -1;
+	if (*end) {
+		if (end[1])
+			return -1;
+		unit = *end;
+	}
+	switch (unit) {
+	case 'b': case 'B': *kb = v / 1024; return 0;
+	case 'k': case 'K': shift = 0; break;
+	case 'm': case 'M': shift = 10; break;
+	case 'g': case 'G': shift = 20; break;
+	case 't': case 'T': shift = 30; break;
+	default: return -1;
+	}
+	if (v > (~0ULL >> (shift + 12)))
+		return -1;
+	*kb = v << shift;
+	return 0;
+}
+
+static int mem_op(struct xl_ctx *ctx, int argc, char **argv, bool max)
+{
+	const char *verb = max ? "mem-max" : "mem-set";
+	uint64_t kb;
+	uint32_t id;
+	char p[80], v[32];
+	int r;
+
+	if (argc != 3) {
+		xl_verb_help(ctx, verb);
+		return 1;
+	}
+	if (xl_find_domain(ctx, argv[1], &id) < 0)
+		return 1;
+	if (xl_parse_mem_kb(argv[2], 'm', &kb) < 0) {
+		fprintf(ctx->err, "invalid memory size: %s\n", argv[2]);
+		return 1;
+	}
+	if (xl_need_xs(ctx) < 0)
+		return 1;
+	snprintf(v, sizeof(v), "%llu", (unsigned long long)kb);
+	if (max) {
+		struct xen_domctl d;
+
+		memset(&d, 0, sizeof(d));
+		d.cmd = XEN_DOMCTL_max_mem;
+		d.domain = (domid_t)id;
+		d.u.max_mem.max_memkb = kb + 1024; /* libxl's slack */
+		r = hc_domctl(&d);
+		if (r < 0) {
+			fprintf(ctx->err, "cannot set domid %u static max memory to : "
+			        "%llukb:%s\n", id, (unsigned long long)kb,
+			        hc_strerror(r));
+			return 1;
+		}
+		snprintf(p, sizeof(p), "/local/domain/%u/memory/static-max", id);
+	} else {
+		snprintf(p, sizeof(p), "/local/domain/%u/memory/target", id);
+	}
+	r = xs_write(ctx->xs, 0, p, v);
+	if (r < 0) {
+		fprintf(ctx->err, "cannot write %s: %s\n", p, strerror(-r));
+		return 1;
+	}
+	return 0;
+}
+
+int cmd_mem_set(struct xl_ctx *ctx, int argc, char **argv)
+{
+	return mem_op(ctx, argc, argv, false);
+}
+
+int cmd_mem_max(struct xl_ctx *ctx, int argc, char **argv)
+{
+	return mem_op(ctx, argc, argv, true);
+}
