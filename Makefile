@@ -212,12 +212,14 @@ test: deps-test all guests iso xen-ref linux-kit tools $(addprefix $(BUILD)/unit
 integration: all guests iso
 	BUILD=$(BUILD) $(PYTHON) tests/integration/run.py $(if $(K),-k $(K))
 
-# `make run`: Debian's stock kernel as dom0 with the test initramfs, whose
-# /init gives a shell on hvc0 (`poweroff` ends QEMU). SMP=n for n CPUs.
+# `make run`: Debian's stock kernel as dom0 with the dom0 image (the test
+# initramfs plus the dom0 daemons, xl-lite and a demo guest: tests/linux/
+# linux.mk), whose /init starts the daemons and gives a shell on hvc0
+# (`poweroff` ends QEMU). SMP=n for n CPUs.
 # Single-threaded TCG: QEMU 7.2's multi-threaded TCG can crash while Linux
 # probes devices from two vCPUs (see tests/integration/linux_tests.py).
 RUN_KERNEL ?= $(LINUX_KERNEL)
-RUN_INITRD ?= $(LINUX_INITRD)
+RUN_INITRD ?= $(DOM0_INITRD)
 SMP ?= 2
 QEMU_FLAGS ?= -accel tcg,thread=single -cpu max -m 2048 -smp $(SMP) -nographic -no-reboot \
   -device isa-debug-exit,iobase=0xf4,iosize=0x04

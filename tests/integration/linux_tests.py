@@ -23,9 +23,9 @@ TROUBLE = re.compile(r"WARNING:|Oops|BUG:|Kernel panic|Call Trace|general protec
 SMP_ACCEL = "tcg,thread=single"
 
 
-def boot(ctx, hv, args, kernel_args, cpu="max,-smap", tag="", stop=None, timeout=240, smp=1):
+def boot(ctx, hv, args, kernel_args, cpu="max,-smap", tag="", stop=None, timeout=240, smp=1, initrd=None):
     kernel = ctx.need(ctx.path("linux", "vmlinuz"), "Linux guest kit not fetched (make linux-kit)")
-    initrd = ctx.need(ctx.path("linux", "initrd.cpio.gz"), "initramfs not built (make linux-kit)")
+    initrd = initrd or ctx.need(ctx.path("linux", "initrd.cpio.gz"), "initramfs not built (make linux-kit)")
     return ctx.qemu(["-kernel", hv, "-append", args,
                      "-initrd", f"{kernel} console=hvc0 {kernel_args},{initrd}"],
                     cpu=cpu, extra=MEM + ["-smp", str(smp)], tag=tag, stop=stop, timeout=timeout,
@@ -198,3 +198,41 @@ def _(ctx):
     """dom0's hvc0 (console_io): typed input is announced with VIRQ_CONSOLE
     and read with CONSOLEIO_read, so the shell works interactively."""
     shell_input_case(ctx, MICA_ARGS, "dom0-input")
+
+
+def section(r, start):
+    """The lines between `start` and the next "---" line."""
+    out, inside = [], False
+    for _, t in r.lines:
+        if t == start:
+            inside = True
+        elif inside and t == "---":
+            break
+        elif inside:
+            out.append(t)
+    return out
+
+
+@case("linux/dom0-xenstore-vs-xen", timeout=420)
+def _(ctx):
+    """The dom0 image (make dom0-image): /init starts mica-xenstored and
+    mica-xenconsoled; Debian's xenstore-utils write, read, list, watch and
+    remove over the daemon's socket and over /dev/xen/xenbus (dom0's own
+    ring, which the daemon serves and the kernel's xenbus then uses). Same
+    checks and the same tree (incl. what dom0's kernel wrote) on real Xen."""
+    image = ctx.need(ctx.path("linux", "dom0-initrd.cpio.gz"), "dom0 image not built (make dom0-image)")
+    mica = ctx.need(ctx.path("mica"), "hypervisor not built")
+    xen = ctx.need(ctx.path("xen-ref", "xen"), "reference Xen not fetched (make xen-ref)")
+    rx = boot(ctx, xen, MICA_ARGS + " noreboot", "mica_run=xenstore", tag="xen",
+              stop=r"^mica-linux: powering off|Kernel panic", initrd=image)
+    rm = boot(ctx, mica, MICA_ARGS, "mica_run=xenstore", tag="mica", initrd=image)
+    ctx.expect_lines(rx, r"^mica-linux: xenstored started", r"^xenstore: 0 failed$")
+    ctx.expect_lines(rm, r"^mica-linux: xenstored started", r"^mica-linux: xenconsoled started",
+                     r"^xenstore: 0 failed$", r"^mica-linux: powering off")
+    for _, t in rm.lines:
+        if t.startswith("check ") and ": FAIL" in t:
+            ctx.note("mica: " + t)
+    tx, tm = section(rx, "--- tree"), section(rm, "--- tree")
+    ctx.check(tm and tm == tx, f"xenstore-ls differs: Xen {tx}, Mica {tm} (log: {rm.log})")
+    ctx.check(not kernel_trouble(rm), f"kernel trouble: {kernel_trouble(rm)[:3]} (log: {rm.log})")
+    ctx.expect_rc(rm, 0)

@@ -39,3 +39,30 @@ linux-kit: $(LINUX_KERNEL) $(LINUX_INITRD)
 linux-kit-refresh:
 	rm -rf $(LINUX_DIR)/pkg $(LINUX_DIR)/*.deb
 	$(MAKE) linux-kit
+
+# ---------------------------------------------------------------------------
+# The dom0 image (`make run`, `make dom0-image`): the test initramfs above
+# plus the dom0 tools (tests/linux/mkdom0.sh): mica-xenstored and
+# mica-xenconsoled (static), xl-lite, Debian's xenstore-utils, the demo
+# guest's config, kernel and initramfs. The guest's initramfs is the test
+# initramfs itself (same /init, busybox and modules, no tools: /init starts
+# no daemons in a domU). Its kernel is the minimal PV kernel when it has
+# been built (make minimal-kernel: boots in a fraction of the time), else
+# Debian's. xl-lite is helper-built (tools/xl-lite/build.mk); the image
+# depends on it once that build rule exists, and carries it if it is there.
+DOM0_INITRD   := $(LINUX_DIR)/dom0-initrd.cpio.gz
+DOMU_KERNEL   := $(firstword $(wildcard $(BUILD)/linux-minimal/bzImage) $(LINUX_KERNEL))
+DOM0_PROGRAMS := $(BUILD)/tools/mica-xenstored $(BUILD)/tools/mica-xenconsoled \
+  $(or $(filter %/xl-lite,$(TOOLS)),$(wildcard $(BUILD)/tools/xl-lite))
+DEPS_DOM0 := xenstore-utils
+
+.PHONY: deps-dom0 dom0-image
+deps-dom0: ; $(call need_debs,$(DEPS_DOM0))
+
+$(DOM0_INITRD): $(LINUX_INITRD) $(DOMU_KERNEL) $(DOM0_PROGRAMS) tests/linux/demo.cfg \
+  tests/linux/mkdom0.sh | deps-dom0
+	tests/linux/mkdom0.sh $(LINUX_INITRD) $@ $(DOMU_KERNEL) tests/linux/demo.cfg $(DOM0_PROGRAMS)
+
+dom0-image: $(DOM0_INITRD)
+# `make test` fetches the kit through linux-kit: the dom0 image comes along.
+linux-kit: $(DOM0_INITRD)
