@@ -50,9 +50,14 @@ struct domain *domain_next(const struct domain *d)
 
 domid_t domain_free_id(void)
 {
-    for (domid_t id = 1; id < MAX_DOMAINS; id++)
+    /* Callers hold the domctl lock, which serialises creations. */
+    static domid_t last;
+    for (unsigned n = 0; n < MAX_DOMAINS - 1; n++) {
+        domid_t id = (domid_t)(last % (MAX_DOMAINS - 1) + 1);
+        last = id;
         if (!domain_lookup(id))
             return id;
+    }
     return DOMID_INVALID;
 }
 

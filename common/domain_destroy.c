@@ -213,7 +213,7 @@ static bool try_finish(struct domain *d)
     nr_killed--;
     free_pages(d->evtchn_chans, order_for(ECORE_2L_NR_CHANNELS * sizeof(struct evtchn_chan)));
     free_pages(d, order_for(sizeof(struct domain)));
-    printk("d%u: all resources released\n", id);
+    printk("d%u: all resources released (free pages: %lu)\n", id, heap_free_page_count());
     /* Gone from the table now: the toolstack looks again (Xen: complete_domain_destroy). */
     struct domain *dom0 = domain_lookup(0);
     if (dom0)

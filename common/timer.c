@@ -78,6 +78,11 @@ static void vcpu_expiry(struct vcpu *v, void *arg)
             v->periodic_next += v->periodic_period;
         fired = true;
     }
+    /* As on Xen, a tick for an unbound VIRQ_TIMER is dropped: it neither
+     * becomes due later nor wakes the vCPU (a SCHEDOP_poll waiting for
+     * other ports must sleep on until its own timeout). */
+    if (fired && !v->domain->evtchn_vcpus[v->vcpu_id].virq_to_port[VIRQ_TIMER])
+        fired = false;
     if (fired)
         v->timer_virq_due = true;
     if (v->polling && v->poll_deadline && now >= v->poll_deadline) {

@@ -157,7 +157,9 @@ void set_current_vcpu(struct vcpu *v);
  * or memory is short (nothing is left allocated then). domain_first /
  * domain_next walk the existing domains in increasing id order;
  * domain_find_from is the first domain with id >= `id` (NULL: none).
- * domain_free_id: the lowest unused id >= 1, or DOMID_INVALID.
+ * domain_free_id: an unused id >= 1 for a new domain, or DOMID_INVALID:
+ * the first free one after the id it last handed out, wrapping round
+ * (Xen's rolling counter), so a restarted guest gets a new id as on Xen.
  * domain_unlink: take d out of the table (its id becomes free); for the
  * last step of destruction.
  * What domain_create allocates, for its undoing: the domain and each vCPU

@@ -129,10 +129,10 @@ struct xen_arch_domainconfig {
 /*
  * XEN_DOMCTL_createdomain (struct xen_domctl_createdomain, IN; the chosen
  * id is written back into xen_domctl.domain, OUT).
- *   xen_domctl.domain: 0 or >= DOMID_FIRST_RESERVED = "pick one" (Mica
- *     takes the lowest free id >= 1; Xen takes the next free id after the
- *     last one it tried, even for a request it then refused, so the two
- *     differ once ids are reused or a request failed); otherwise exactly
+ *   xen_domctl.domain: 0 or >= DOMID_FIRST_RESERVED = "pick one": the
+ *     next free id after the last one picked, wrapping round (Xen moves on
+ *     even for a request it then refuses, Mica only for one it accepts, so
+ *     the two differ after a failed request); otherwise exactly
  *     that id (-EEXIST if it is in use; Mica: -EINVAL beyond its table of
  *     64 domains).
  *   ssidref: security label, ignored (no XSM policy).

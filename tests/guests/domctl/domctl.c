@@ -430,7 +430,7 @@ void test_main(void)
 
     domid_t a, b, c, d;
     CHECK_RC(create(0, 2, 0, &a), 0);
-    /* Both pick 1 for the first domain after dom0 (Xen from its rover, Mica the lowest free). */
+    /* Both pick 1 for the first domain after dom0 (both continue from the last automatic id). */
     CHECK(a == 1, "first created domain is d%u", a);
     CHECK_RC(create(5, 1, 0, &b), 0);
     CHECK(b == 5, "explicit id gave d%u", b);
