@@ -236,3 +236,43 @@ def _(ctx):
     ctx.check(tm and tm == tx, f"xenstore-ls differs: Xen {tx}, Mica {tm} (log: {rm.log})")
     ctx.check(not kernel_trouble(rm), f"kernel trouble: {kernel_trouble(rm)[:3]} (log: {rm.log})")
     ctx.expect_rc(rm, 0)
+
+
+@case("linux/xl-lifecycle", timeout=900)
+def _(ctx):
+    """xl-lite in a 2-vCPU dom0 (tests/linux/scripts/xl-lifecycle): three
+    domUs listed in xl's columns, a command run through `xl-lite console`,
+    pause/unpause, a domU that crashes itself while dom0 and the others run
+    on, reboot with on_reboot=restart, shutdown -w, destroy watched through
+    Debian's xenstore-watch, then 100 create/destroy cycles. Mica logs the
+    heap's free-page count before each domain is created and after each is
+    released; the first count of the cycles must equal the last one."""
+    image = ctx.need(ctx.path("linux", "dom0-initrd.cpio.gz"), "dom0 image not built (make dom0-image)")
+    mica = ctx.need(ctx.path("mica"), "hypervisor not built")
+    r = boot(ctx, mica, MICA_ARGS, "mica_run=xl-lifecycle", smp=2, initrd=image, timeout=840)
+    ctx.expect_lines(r, r"^mica-linux: xenstored started", r"^xl-lifecycle: cycles end",
+                     r"^xl-lifecycle: 0 failed$", r"^mica-linux: powering off")
+    for _, t in r.lines:
+        if t.startswith("check ") and ": FAIL" in t:
+            ctx.note(t)
+    created, released, inside = [], [], False
+    for _, t in r.lines:
+        if "xl-lifecycle: cycles start" in t:
+            inside = True
+        elif "xl-lifecycle: cycles end" in t:
+            break
+        elif inside:
+            m = re.search(r"d\d+: created by d0 \(\d+ vCPUs?, free pages before: (\d+)\)", t)
+            if m:
+                created.append(int(m.group(1)))
+            m = re.search(r"d\d+: all resources released \(free pages: (\d+)\)", t)
+            if m:
+                released.append(int(m.group(1)))
+    ctx.check(len(created) == 100 and len(released) == 100,
+              f"cycles: {len(created)} creations, {len(released)} releases logged (log: {r.log})")
+    if created and released:
+        ctx.note(f"free pages: {created[0]} before the first cycle, {released[-1]} after the last")
+        ctx.check(created[0] == released[-1],
+                  f"free pages {created[0]} before the cycles, {released[-1]} after (log: {r.log})")
+    ctx.check(not kernel_trouble(r), f"kernel trouble: {kernel_trouble(r)[:3]} (log: {r.log})")
+    ctx.expect_rc(r, 0)

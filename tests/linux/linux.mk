@@ -48,20 +48,24 @@ linux-kit-refresh:
 # initramfs itself (same /init, busybox and modules, no tools: /init starts
 # no daemons in a domU). Its kernel is the minimal PV kernel when it has
 # been built (make minimal-kernel: boots in a fraction of the time), else
-# Debian's. xl-lite is helper-built (tools/xl-lite/build.mk); the image
-# depends on it once that build rule exists, and carries it if it is there.
+# Debian's. Two in-tree test kernels come along for the xl-lite tests
+# (tests/linux/scripts/xl-lifecycle): hello.elf as a tiny domU that is
+# quick to build and destroy, badiret.elf as a domU that crashes itself.
 DOM0_INITRD   := $(LINUX_DIR)/dom0-initrd.cpio.gz
 DOMU_KERNEL   := $(firstword $(wildcard $(BUILD)/linux-minimal/bzImage) $(LINUX_KERNEL))
 DOM0_PROGRAMS := $(BUILD)/tools/mica-xenstored $(BUILD)/tools/mica-xenconsoled \
-  $(or $(filter %/xl-lite,$(TOOLS)),$(wildcard $(BUILD)/tools/xl-lite))
+  $(BUILD)/tools/xl-lite
+# Extra files as SOURCE:PATH-IN-IMAGE pairs.
+DOM0_EXTRA := $(BUILD)/guests/hello.elf:/boot/tiny.elf $(BUILD)/guests/badiret.elf:/boot/crash.elf \
+  tests/linux/tiny.cfg:/etc/xen/tiny.cfg tests/linux/crash.cfg:/etc/xen/crash.cfg
 DEPS_DOM0 := xenstore-utils
 
 .PHONY: deps-dom0 dom0-image
 deps-dom0: ; $(call need_debs,$(DEPS_DOM0))
 
 $(DOM0_INITRD): $(LINUX_INITRD) $(DOMU_KERNEL) $(DOM0_PROGRAMS) tests/linux/demo.cfg \
-  tests/linux/mkdom0.sh | deps-dom0
-	tests/linux/mkdom0.sh $(LINUX_INITRD) $@ $(DOMU_KERNEL) tests/linux/demo.cfg $(DOM0_PROGRAMS)
+  $(foreach f,$(DOM0_EXTRA),$(firstword $(subst :, ,$(f)))) tests/linux/mkdom0.sh | deps-dom0
+	DOM0_EXTRA="$(DOM0_EXTRA)" tests/linux/mkdom0.sh $(LINUX_INITRD) $@ $(DOMU_KERNEL) tests/linux/demo.cfg $(DOM0_PROGRAMS)
 
 dom0-image: $(DOM0_INITRD)
 # `make test` fetches the kit through linux-kit: the dom0 image comes along.

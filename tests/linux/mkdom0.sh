@@ -6,7 +6,8 @@
 # are, dynamic ones with their ldd closure), Debian's xenstore-utils (the
 # multi-call /usr/bin/xenstore, its xenstore-* names and shared libraries),
 # /etc/xen/demo.cfg, the guest kernel and initramfs in /boot, /var/run -> /run
-# and /var/log/xen/console for the console daemon's logs.
+# and /var/log/xen/console for the console daemon's logs. DOM0_EXTRA may name
+# more files as SOURCE:PATH-IN-IMAGE pairs (test kernels and their configs).
 set -eu
 base=$1; out=$2; kernel=$3; cfg=$4; shift 4
 root=$(mktemp -d)
@@ -41,6 +42,10 @@ gcc_s=$(ldconfig -p | awk '/libgcc_s.so.1 .*x86-64/{print $NF; exit}')
 cp "$cfg" "$root/etc/xen/demo.cfg"
 cp "$kernel" "$root/boot/domU-vmlinuz"
 cp "$base" "$root/boot/domU-initrd"
+for pair in ${DOM0_EXTRA:-}; do
+  mkdir -p "$root$(dirname "${pair#*:}")"
+  cp "${pair%%:*}" "$root${pair#*:}"
+done
 
 # Unique temporary name: two builds at once must not mix their halves.
 tmp=$(mktemp "$out.XXXXXX")
