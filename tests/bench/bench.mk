@@ -18,3 +18,7 @@ $(BENCH_ELF): $(BENCH_SRCS) $(GUEST_LIB_SRCS) tests/guests/lib/guest.h tests/gue
 bench: all $(BENCH_ELF) xen-ref linux-kit | deps-run
 	BUILD=$(BUILD) QEMU=$(QEMU) $(PYTHON) tests/bench/run.py $(BENCH_ARGS)
 	BUILD=$(BUILD) QEMU=$(QEMU) $(PYTHON) tests/bench/boot.py
+	$(MAKE) --no-print-directory xl-ref
+
+# The xl reference image and its benchmark (make xl-ref-image, make xl-ref).
+include tests/xlref/xlref.mk
