@@ -151,13 +151,7 @@ static void drop_allocations(struct domain *d)
                                               __ATOMIC_RELAXED));
         if ((x & PGC_ALLOCATED) && last) {
             /* Ours alone now: nobody can take a reference to a count of 0. */
-            if (pg->prev != PAGE_LIST_NULL)
-                frame_table[pg->prev].next = pg->next;
-            else
-                d->page_list_head = pg->next;
-            if (pg->next != PAGE_LIST_NULL)
-                frame_table[pg->next].prev = pg->prev;
-            pg->flags &= (uint8_t)~PGF_DOMAIN_LIST;
+            domain_page_list_del(d, pg);
             d->tot_pages--;
             pg->next = to_free;
             to_free = m;

@@ -27,7 +27,7 @@ static void page_list_add(struct domain *d, struct page_info *pg)
     pg->flags |= PGF_DOMAIN_LIST;
 }
 
-static void page_list_del(struct domain *d, struct page_info *pg)
+void domain_page_list_del(struct domain *d, struct page_info *pg)
 {
     if (pg->prev != PAGE_LIST_NULL)
         frame_table[pg->prev].next = pg->next;
@@ -91,7 +91,7 @@ int domain_steal_page(struct domain *d, struct page_info *pg)
     }
 
     spin_lock(&d->page_lock);
-    page_list_del(d, pg);
+    domain_page_list_del(d, pg);
     pg->type_info = PGT_NONE;
     __atomic_store_n(&pg->owner, OWNER_NONE, __ATOMIC_RELEASE);
     spin_unlock(&d->page_lock);
@@ -109,7 +109,7 @@ void domain_page_released(struct page_info *pg)
     if (!d)
         return;
     spin_lock(&d->page_lock);
-    page_list_del(d, pg);
+    domain_page_list_del(d, pg);
     d->tot_pages--;
     spin_unlock(&d->page_lock);
 }

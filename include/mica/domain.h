@@ -226,6 +226,8 @@ void domain_add_page(struct domain *d, struct page_info *pg);
 int domain_assign_pages(struct domain *d, struct page_info *pg, unsigned int order, bool count_pages);
 int domain_steal_page(struct domain *d, struct page_info *pg);
 void domain_page_released(struct page_info *pg);
+/* Take pg off d's page list (caller holds d->page_lock; tot_pages unchanged). */
+void domain_page_list_del(struct domain *d, struct page_info *pg);
 /* Give a new domain its grant table (common/grant_table.c). */
 void grant_domain_init(struct domain *d);
 /* A domain asked to stop (SCHEDOP_shutdown) or crashed. */
