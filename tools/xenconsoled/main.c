@@ -47,6 +47,12 @@ static struct {
 	 * they are introduced again. */
 	uint32_t failed[64];
 	unsigned nfailed;
+	/* Domains introduced before their console nodes were written: each
+	 * has a watch on its console directory until they appear. (A watch
+	 * on all of /local/domain would wake us, and rescan, on every write
+	 * any domain makes.) */
+	uint32_t waiting[64];
+	unsigned nwaiting;
 } g = { .evtchn = -1, .privcmd = -1, .log_dir = "/var/log/xen/console" };
 
 static volatile sig_atomic_t stop;
@@ -117,6 +123,41 @@ static void mark_failed(uint32_t domid)
 		g.failed[g.nfailed++] = domid;
 }
 
+static void console_dir(char *path, size_t sz, uint32_t domid)
+{
+	snprintf(path, sz, "/local/domain/%u/console", domid);
+}
+
+/* Watch @domid's console directory until its nodes are there. */
+static void wait_for_console(uint32_t domid)
+{
+	char path[64];
+
+	for (unsigned i = 0; i < g.nwaiting; i++)
+		if (g.waiting[i] == domid)
+			return;
+	if (g.nwaiting == sizeof(g.waiting) / sizeof(g.waiting[0]))
+		return; /* retried at the next introduce or release instead */
+	console_dir(path, sizeof(path), domid);
+	if (xs_watch(g.xs, path, "con") == 0)
+		g.waiting[g.nwaiting++] = domid;
+}
+
+/* Stop waiting for @domid (console up, or domain gone). */
+static void stop_waiting(uint32_t domid)
+{
+	char path[64];
+
+	for (unsigned i = 0; i < g.nwaiting; i++) {
+		if (g.waiting[i] != domid)
+			continue;
+		console_dir(path, sizeof(path), domid);
+		xs_unwatch(g.xs, path, "con");
+		g.waiting[i] = g.waiting[--g.nwaiting];
+		return;
+	}
+}
+
 static struct dom *find_dom(uint32_t domid)
 {
 	for (struct dom *d = g.doms; d; d = d->next)
@@ -139,9 +180,11 @@ static void add_dom(uint32_t domid)
 	int log_fd = -1, lport = -1;
 
 	if (!ref || !port) {
-		/* Not written yet: the next change under /local/domain retries. */
+		/* Not written yet: retried when they are. */
+		wait_for_console(domid);
 		goto out;
 	}
+	stop_waiting(domid);
 	if (!xc_parse_u64(ref, &mfn) || !xc_parse_u64(port, &evtchn) ||
 	    evtchn > UINT32_MAX) {
 		logerr("domain %u: bad console/ring-ref '%s' or port '%s'", domid,
@@ -248,6 +291,15 @@ static void scan(bool check_alive)
 			d->seen = true;
 		else if (!failed_before((uint32_t)id))
 			add_dom((uint32_t)id);
+	}
+	for (unsigned w = 0; w < g.nwaiting; w++) {
+		bool listed = false;
+
+		for (unsigned i = 0; ids && i < n; i++)
+			if (strtoul(ids[i], NULL, 10) == g.waiting[w])
+				listed = true;
+		if (!listed)
+			stop_waiting(g.waiting[w--]);
 	}
 	xs_free_list(ids, n);
 	for (struct dom *d = g.doms, *next; d; d = next) {
@@ -397,8 +449,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (xs_watch(g.xs, "@introduceDomain", "intro") < 0 ||
-	    xs_watch(g.xs, "@releaseDomain", "release") < 0 ||
-	    xs_watch(g.xs, "/local/domain", "dom")) {
+	    xs_watch(g.xs, "@releaseDomain", "release") < 0) {
 		logerr("cannot watch XenStore");
 		return 1;
 	}

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include <public/event_channel.h>
 #include <public/memory.h>
@@ -39,16 +40,23 @@ struct builder {
 	uint8_t *map;            /* [virt_base, map_end) mapped writable */
 	char *err;
 	size_t errsz;
+	struct timespec t0;      /* start of the build, for -v timings */
 };
 
+/* Verbose progress (xl -v): each step with the milliseconds since the
+ * build began, so that a slow step shows. */
 static void step(struct builder *b, const char *fmt, ...)
 {
+	struct timespec t;
 	va_list ap;
 
 	if (!b->verbose)
 		return;
+	clock_gettime(CLOCK_MONOTONIC, &t);
 	va_start(ap, fmt);
-	fprintf(stderr, "xl-lite: ");
+	fprintf(stderr, "xl-lite: [%5ld ms] ",
+	        (long)((t.tv_sec - b->t0.tv_sec) * 1000 +
+	               (t.tv_nsec - b->t0.tv_nsec) / 1000000));
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
@@ -181,11 +189,13 @@ static int load(struct builder *b, const struct xl_start_params *sp)
 	if (!b->map)
 		return fail(b, -errno, "mapping the domain's boot frames");
 	memset(b->map, 0, n * XL_PAGE_SIZE);
+	step(b, "mapped and cleared %llu boot frames", (unsigned long long)n);
 	if (kimg_load(&b->kernel.k, map_for_load, b) != KIMG_OK) {
 		snprintf(b->err, b->errsz, "loading the kernel: %s",
 		         kimg_describe(&b->kernel.k, msg, sizeof(msg)));
 		return -1;
 	}
+	step(b, "copied the kernel's segments");
 	if (b->ramdisk_len)
 		memcpy(b->map + (l->ramdisk - l->virt_base), b->ramdisk,
 		       b->ramdisk_len);
@@ -195,6 +205,7 @@ static int load(struct builder *b, const struct xl_start_params *sp)
 	xl_layout_start_info(l, b->mfns, sp, si);
 	xl_layout_pagetables(l, b->mfns,
 	                     (uint64_t *)(b->map + (l->pt - l->virt_base)));
+	step(b, "wrote the ramdisk, p2m, start_info and page tables");
 	/* No writable mapping of a page-table frame may remain in dom0 when
 	 * the L4 is pinned: drop the whole mapping now. */
 	hc_unmap(b->map, n);
@@ -293,9 +304,12 @@ static int build(struct builder *b, struct xs_client *xs,
 
 	if (xl_kernel_open(&b->kernel, c->kernel, b->err, b->errsz) < 0)
 		return -1;
+	step(b, "read and unpacked the kernel (%zu bytes, ELF %zu bytes)",
+	     b->kernel.file_len, b->kernel.k.elf_len);
 	if (c->ramdisk && xl_read_file(c->ramdisk, &b->ramdisk,
 	                               &b->ramdisk_len, b->err, b->errsz) < 0)
 		return -1;
+	step(b, "read the ramdisk (%zu bytes)", b->ramdisk_len);
 	x = &b->kernel.k.xen;
 	if (create(b) < 0 || set_memory(b) < 0)
 		return -1;
@@ -360,6 +374,7 @@ int xl_build_domain(const struct xlcfg *cfg, struct xs_client *xs,
 	memset(out, 0, sizeof(*out));
 	b.cfg = cfg;
 	b.verbose = verbose;
+	clock_gettime(CLOCK_MONOTONIC, &b.t0);
 	b.err = err;
 	b.errsz = errsz;
 	b.domid = DOMID_INVALID;
@@ -390,14 +405,22 @@ int xl_destroy_domain(struct xs_client *xs, uint32_t domid, char *err,
 		snprintf(err, errsz, "cannot destroy domain 0");
 		return -1;
 	}
-	if (xs)
-		xl_dom_xs_release(xs, domid);
+	/*
+	 * As libxl: the domain dies first, and XenStore learns of it from the
+	 * hypervisor (VIRQ_DOM_EXC), so @releaseDomain fires for a dying
+	 * domain and watchers such as the console daemon let go of its pages.
+	 * (Releasing it in XenStore first fired @releaseDomain while it was
+	 * still alive, and nothing fired again once it died.) The RELEASE
+	 * after is for a daemon that has not noticed yet.
+	 */
 	r = hc_domctl_simple(XEN_DOMCTL_destroydomain, domid);
 	/* Xen may answer -EAGAIN while it tears down; ask again. */
 	for (int i = 0; r == -EAGAIN && i < 1000; i++)
 		r = hc_domctl_simple(XEN_DOMCTL_destroydomain, domid);
-	if (xs)
+	if (xs) {
+		xl_dom_xs_release(xs, domid);
 		xl_dom_xs_cleanup(xs, domid);
+	}
 	if (r < 0) {
 		snprintf(err, errsz, "destroying domain %u: %s", domid,
 		         hc_strerror(r));
