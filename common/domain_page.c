@@ -14,6 +14,7 @@
  */
 #include <public/errno.h>
 #include <mica/domain.h>
+#include <mica/flushtlb.h>
 #include <mica/mm.h>
 
 /* Both under d->page_lock. */
@@ -95,6 +96,12 @@ int domain_steal_page(struct domain *d, struct page_info *pg)
     pg->type_info = PGT_NONE;
     __atomic_store_n(&pg->owner, OWNER_NONE, __ATOMIC_RELEASE);
     spin_unlock(&d->page_lock);
+    /*
+     * The frame goes to another owner without passing through the heap:
+     * no CPU may keep a translation d made to it and has not flushed yet
+     * (d's guest removes mappings without flushing, as on hardware).
+     */
+    flush_tlb_domain(d);
     return 0;
 
 fail_put:

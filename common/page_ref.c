@@ -69,6 +69,8 @@ int get_page_type(struct page_info *pg, uint64_t type)
             break;
     }
 
+    if ((x & PGT_TYPE_MASK) != type && page_type_ops && page_type_ops->retype)
+        page_type_ops->retype(pg, x & PGT_TYPE_MASK);
     if (!(nx & PGT_VALIDATED)) {
         int rc = 0;
         if (page_type_ops && (pgt_is_pagetable(type) || type == PGT_SEG_DESC))
@@ -81,6 +83,12 @@ int get_page_type(struct page_info *pg, uint64_t type)
         __atomic_fetch_or(&pg->type_info, PGT_VALIDATED, __ATOMIC_RELEASE);
     }
     return 0;
+}
+
+static void type_released(struct page_info *pg)
+{
+    if (page_type_ops && page_type_ops->type_released)
+        page_type_ops->type_released(pg);
 }
 
 void put_page_type(struct page_info *pg)
@@ -104,9 +112,13 @@ void put_page_type(struct page_info *pg)
                 continue;
             if (page_type_ops)
                 page_type_ops->devalidate(pg, type);
+            type_released(pg);
             __atomic_store_n(&pg->type_info, nx - 1, __ATOMIC_RELEASE);
             return;
         }
+        /* Noted before the count reaches zero, when a retype may begin. */
+        if (last)
+            type_released(pg);
         nx = x - 1;
         if (cas64(&pg->type_info, &x, nx))
             return;

@@ -14,13 +14,20 @@
  * tlb_clock ticks at every CR3 load on any CPU; each CPU remembers the
  * tick of its last load (cpu_time) and whether it now runs on Mica's idle
  * page tables, which map nothing of any guest (cpu_idle). A frame going
- * back to the heap is stamped with the clock (tlb_stamp_free). Before
+ * back to the heap is stamped with the clock (tlb_stamp). Before
  * frames are handed out again, every CPU that may still cache a
  * translation made before the free -- one that has not loaded CR3 since
  * and is not idling on the idle tables -- is flushed (tlb_flush_reused).
  * So a frame whose last reference went inside a hypercall, before that
  * hypercall's own flush, can never be reused while a stale entry to it
  * survives anywhere.
+ *
+ * Type changes use the same clock (Xen's rule): the last type reference
+ * of a frame stamps it, and a frame taking a different type is treated
+ * as reused (arch/x86/pv/mm.c). So a guest may remove a mapping without a
+ * flush -- it flushes itself, as on hardware -- and still never write a
+ * page table through a stale writable translation, or have the CPU walk
+ * a table it has since made writable.
  *
  * The clock is 32 bits (the stamp lives in struct page_info) and wraps:
  * comparisons are made relative to the current tick, and a CPU whose last
@@ -42,7 +49,7 @@ void write_cr3(uint64_t cr3)
     }
 }
 
-void tlb_stamp_free(struct page_info *pg, unsigned long nr)
+void tlb_stamp(struct page_info *pg, unsigned long nr)
 {
     uint32_t now = __atomic_load_n(&tlb_clock, __ATOMIC_SEQ_CST);
     if (!now)
@@ -121,13 +128,6 @@ void flush_tlb_domain(const struct domain *d)
 void flush_va_domain(const struct domain *d, uint64_t va)
 {
     flush_tlb_cpus(domain_running_cpus(d) | (1ULL << smp_processor_id()), false, va);
-}
-
-void flush_tlb_domain_others(const struct domain *d)
-{
-    uint64_t others = domain_running_cpus(d) & ~(1ULL << smp_processor_id());
-    if (others)
-        flush_tlb_cpus(others, true, 0);
 }
 
 /*

@@ -330,7 +330,7 @@ void *alloc_pages(unsigned order)
 void free_frames(mfn_t mfn, unsigned order)
 {
     /* A CPU may still cache a translation to them: reuse waits for its flush. */
-    tlb_stamp_free(&frame_table[mfn], 1UL << order);
+    tlb_stamp(&frame_table[mfn], 1UL << order);
     unsigned long flags = spin_lock_irqsave(&heap_lock);
     int rc = heap_free(&heap, mfn, order);
     spin_unlock_irqrestore(&heap_lock, flags);

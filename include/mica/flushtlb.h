@@ -23,20 +23,15 @@ void flush_tlb_domain(const struct domain *d);
 /* The same for one linear address. */
 void flush_va_domain(const struct domain *d, uint64_t va);
 /*
- * Other CPUs running d only: before a frame of d becomes a page table or
- * a descriptor page, no other CPU may still write it through a stale
- * writable translation (this CPU flushes its own on the way out).
- */
-void flush_tlb_domain_others(const struct domain *d);
-
-/*
- * The TLB-flush clock (see flushtlb.c). tlb_stamp_free: nr frames from pg
- * go back to the heap now. tlb_flush_reused: nr frames from pg are about
- * to be used again; flush every CPU that may still hold a translation to
- * one of them made before it was freed.
+ * The TLB-flush clock (see flushtlb.c). tlb_stamp: nr frames from pg go
+ * back to the heap now, or lose their last type reference (a translation
+ * made under the old use may survive in some TLB). tlb_flush_reused: nr
+ * frames from pg are about to be used again (reallocated, or given a new
+ * type); flush every CPU that may still hold a translation to one of them
+ * made before the stamp.
  */
 struct page_info;
-void tlb_stamp_free(struct page_info *pg, unsigned long nr);
+void tlb_stamp(struct page_info *pg, unsigned long nr);
 void tlb_flush_reused(const struct page_info *pg, unsigned long nr);
 
 #endif

@@ -31,7 +31,7 @@ struct page_info {
     uint16_t owner;             /* domid, OWNER_HYPERVISOR or OWNER_NONE */
     uint8_t order;              /* heap: order of the free block this frame heads */
     uint8_t flags;              /* PGF_* */
-    uint32_t tlbflush_stamp;    /* reserved for TLB-flush filtering */
+    uint32_t tlbflush_stamp;    /* TLB-flush clock at its free or last type release */
     uint64_t count_info;        /* PGC_* flags | reference count */
     uint64_t type_info;         /* PGT_* type | flags | type count */
 };
@@ -71,10 +71,21 @@ static inline bool pgt_is_pagetable(uint64_t type)
  * the contents when a frame first takes the type (taking references on what
  * its entries point to), and drop them when the last type reference goes.
  * Without hooks (early boot, host tests of plain types) every type validates.
+ *
+ * The last two (optional) keep stale TLB entries harmless, as Xen's
+ * tlbflush_timestamp does: a guest that removes a mapping flushes its TLB
+ * itself, when it likes, so a translation made under a frame's old type (a
+ * writable mapping, or a page-table walk through it) may survive the type's
+ * last reference. type_released notes when that reference went; retype,
+ * called once a frame with no type references has taken a different type
+ * (and before it is validated or used), flushes every CPU that may still
+ * hold such a translation.
  */
 struct page_type_ops {
     int (*validate)(struct page_info *pg, uint64_t type);
     void (*devalidate)(struct page_info *pg, uint64_t type);
+    void (*type_released)(struct page_info *pg);
+    void (*retype)(struct page_info *pg, uint64_t old_type);
 };
 extern const struct page_type_ops *page_type_ops;
 

@@ -28,6 +28,12 @@ struct domain *domain_lookup(domid_t id)
 	return dom && id == dom->domain_id ? dom : NULL;
 }
 
+/* No TLBs on the host. */
+void flush_tlb_domain(const struct domain *d)
+{
+	(void)d;
+}
+
 static void release_hook(struct page_info *pg)
 {
 	released++;

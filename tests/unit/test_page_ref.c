@@ -45,7 +45,25 @@ static void fake_devalidate(struct page_info *pg, uint64_t type)
 	last_devalidate_type = type;
 }
 
-static const struct page_type_ops fake_ops = { fake_validate, fake_devalidate };
+/* The TLB hooks: how often, and the type count when the release is noted. */
+static unsigned type_releases, retypes;
+static uint64_t type_info_at_release, last_retype_from, type_info_at_retype;
+
+static void fake_type_released(struct page_info *pg)
+{
+	type_releases++;
+	type_info_at_release = pg->type_info;
+}
+
+static void fake_retype(struct page_info *pg, uint64_t old_type)
+{
+	retypes++;
+	last_retype_from = old_type;
+	type_info_at_retype = pg->type_info;
+}
+
+static const struct page_type_ops fake_ops = { fake_validate, fake_devalidate,
+					       fake_type_released, fake_retype };
 
 static void setup(void)
 {
@@ -55,6 +73,8 @@ static void setup(void)
 	released = 0;
 	released_pg = NULL;
 	validated = devalidated = 0;
+	type_releases = retypes = 0;
+	type_info_at_release = last_retype_from = type_info_at_retype = ~0ull;
 	last_validate_type = last_devalidate_type = ~0ull;
 	type_info_at_validate = ~0ull;
 	validate_rc = 0;
@@ -186,6 +206,51 @@ START_TEST(test_writable_type)
 	ck_assert_uint_eq(devalidated, 0);
 	/* The general count is independent of the type count. */
 	ck_assert_uint_eq(frame.count_info, PGC_ALLOCATED | 1);
+}
+END_TEST
+
+/*
+ * Stale translations (Xen's tlbflush_timestamp rule): the last type
+ * reference is noted while the count still holds the frame, and a frame
+ * that changes type is announced once it holds the new type and before it
+ * is validated; the same type again is no change.
+ */
+START_TEST(test_type_release_and_retype_hooks)
+{
+	page_assign(&frame, 5);
+	ck_assert_int_eq(get_page_type(&frame, PGT_WRITABLE), 0);
+	ck_assert_uint_eq(retypes, 1);
+	ck_assert_uint_eq(last_retype_from, PGT_NONE);
+	ck_assert_int_eq(get_page_type(&frame, PGT_WRITABLE), 0);
+	put_page_type(&frame);
+	ck_assert_uint_eq(type_releases, 0);            /* one reference left */
+	put_page_type(&frame);
+	ck_assert_uint_eq(type_releases, 1);
+	ck_assert_uint_eq(type_info_at_release & PGT_COUNT_MASK, 1);
+	/* Writable again: the same type, no retype. */
+	ck_assert_int_eq(get_page_type(&frame, PGT_WRITABLE), 0);
+	ck_assert_uint_eq(retypes, 1);
+	put_page_type(&frame);
+	ck_assert_uint_eq(type_releases, 2);
+
+	/* Writable -> L1: announced before validation, holding the new type. */
+	ck_assert_int_eq(get_page_type(&frame, PGT_L1), 0);
+	ck_assert_uint_eq(retypes, 2);
+	ck_assert_uint_eq(last_retype_from, PGT_WRITABLE);
+	ck_assert_uint_eq(type_info_at_retype, PGT_L1 | 1);
+	ck_assert_uint_eq(validated, 1);
+	/* A page table's last reference is noted too (after devalidation). */
+	put_page_type(&frame);
+	ck_assert_uint_eq(devalidated, 1);
+	ck_assert_uint_eq(type_releases, 3);
+	ck_assert_uint_eq(type_info_at_release, PGT_L1 | 1);
+	/* L1 -> writable: the CPU may still walk the old table. */
+	ck_assert_int_eq(get_page_type(&frame, PGT_WRITABLE), 0);
+	ck_assert_uint_eq(retypes, 3);
+	ck_assert_uint_eq(last_retype_from, PGT_L1);
+	/* A refused type change announces nothing. */
+	ck_assert_int_eq(get_page_type(&frame, PGT_L2), -1);
+	ck_assert_uint_eq(retypes, 3);
 }
 END_TEST
 
@@ -429,7 +494,7 @@ static void race_devalidate(struct page_info *pg, uint64_t type)
 	if (__atomic_exchange_n(&active, 0, __ATOMIC_ACQ_REL) != 1)
 		__atomic_fetch_add(&violations, 1, __ATOMIC_RELAXED);
 }
-static const struct page_type_ops race_ops = { race_validate, race_devalidate };
+static const struct page_type_ops race_ops = { race_validate, race_devalidate, NULL, NULL };
 
 static void *l1_type_loop(void *arg)
 {
@@ -480,6 +545,7 @@ static Suite *page_ref_suite(void)
 	tcase_add_test(tc, test_unassign_with_users);
 	tcase_add_test(tc, test_put_page_without_hook);
 	tcase_add_test(tc, test_writable_type);
+	tcase_add_test(tc, test_type_release_and_retype_hooks);
 	tcase_add_test(tc, test_pagetable_validate_once);
 	tcase_add_test(tc, test_validated_types);
 	tcase_add_test(tc, test_validation_failure);

@@ -277,16 +277,28 @@ static void devalidate_table(struct page_info *pg, uint64_t type)
             pv_put_entry_refs(t[i], type);
 }
 
+/*
+ * A frame whose previous type was writable (or a page table) may still be
+ * written (or walked) through a translation some CPU kept after the guest
+ * removed the mapping without a flush: flush every CPU that has not
+ * reloaded CR3 since the type's last reference went. This runs before a
+ * new page-table or descriptor type is validated, so nobody can change the
+ * contents while or after they are checked. A frame that had no type
+ * yet was never writable.
+ */
+static void retype(struct page_info *pg, uint64_t old_type)
+{
+    if (old_type != PGT_NONE)
+        tlb_flush_reused(pg, 1);
+}
+
+static void type_released(struct page_info *pg)
+{
+    tlb_stamp(pg, 1);
+}
+
 static int validate(struct page_info *pg, uint64_t type)
 {
-    /*
-     * The frame had no type (or a writable one) until now: another vCPU of
-     * its owner may still hold a writable translation of it. Flush those
-     * first, so none can change the contents while or after they are checked.
-     */
-    struct domain *owner = domain_lookup(pg->owner);
-    if (owner)
-        flush_tlb_domain_others(owner);
     if (type == PGT_SEG_DESC) {
         /* GDT/LDT pages: every descriptor checked (and DPLs fixed up) in place. */
         return desc_check_page(mfn_to_virt(page_to_mfn(pg))) == DESCS_PER_PAGE ? 0 : -1;
@@ -300,7 +312,7 @@ static void devalidate(struct page_info *pg, uint64_t type)
         devalidate_table(pg, type);
 }
 
-static const struct page_type_ops pv_page_type_ops = { validate, devalidate };
+static const struct page_type_ops pv_page_type_ops = { validate, devalidate, type_released, retype };
 
 void pv_init_guest_l4(uint64_t *l4)
 {

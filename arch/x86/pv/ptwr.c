@@ -24,11 +24,12 @@
  * A read-modify-write that leaves the value unchanged stores nothing, so
  * it succeeds without touching the entry (as in Xen's emulator).
  *
- * Unlike Xen, Mica flushes the TLB when an emulated store removes or
- * weakens a mapping, as every path that changes an entry does. Reuse of a
- * dropped frame is guarded separately by the TLB-flush clock
- * (arch/x86/flushtlb.c); the flush here keeps the guest's own view
- * simple. The guest cannot tell, except in speed.
+ * As on Xen (and on hardware), an emulated store that removes or weakens
+ * a mapping does not flush the TLB: the guest flushes when it is done
+ * (Linux's munmap clears thousands of entries this way, then flushes
+ * once). The TLB-flush clock (arch/x86/flushtlb.c) makes the stale
+ * translations harmless: a frame is not reused, and does not change type,
+ * while a CPU may still hold one.
  */
 #include <asm/regs.h>
 #include <asm/x86.h>
@@ -145,7 +146,7 @@ static enum outcome emulate(struct vcpu *v, struct cpu_user_regs *regs, uint64_t
         if (((ea ^ cr2) & PAGE_MASK) || (ea & (insn.size - 1)))
             return PTWR_REFUSE;
         uint64_t *slot = (uint64_t *)mfn_to_virt(l1mfn) + ((ea & ~PAGE_MASK) >> 3);
-        bool flush = false;
+        bool flush = false;     /* the guest's to do (see the top of the file) */
         enum outcome o = store_entry(v->domain, slot, (unsigned)((ea & ~PAGE_MASK) >> 3),
                                      (unsigned)(ea & 7), insn.size, res.mem_new, res.atomic,
                                      old, &flush);
@@ -161,8 +162,6 @@ static enum outcome emulate(struct vcpu *v, struct cpu_user_regs *regs, uint64_t
             out = st;
             ptwr_execute(&insn, &out, now, &res);
         }
-        if (flush)
-            flush_tlb_domain(v->domain);
     }
 
     for (unsigned i = 0; i < 16; i++)
