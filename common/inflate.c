@@ -32,8 +32,23 @@ struct bitreader {
 
 static inline void br_refill(struct bitreader *br)
 {
-	/* Keep at least 57 bits when input allows, so one refill covers a
-	 * whole length/distance pair with extra bits. */
+	/*
+	 * Keep at least 57 bits when input allows, so one refill covers a
+	 * whole length/distance pair with extra bits. With 8 bytes left, one
+	 * unaligned load tops up every whole byte that fits (x86 is
+	 * little-endian); the bits above n it also brings are the next input
+	 * bits, which the next refill ORs in again unchanged.
+	 */
+	if (br->n <= 56 && br->end - br->p >= 8) {
+		uint64_t w;
+		unsigned take = (63 - br->n) >> 3;
+
+		__builtin_memcpy(&w, br->p, sizeof(w));
+		br->bits |= w << br->n;
+		br->p += take;
+		br->n += take * 8;
+		return;
+	}
 	while (br->n <= 56 && br->p < br->end) {
 		br->bits |= (uint64_t)*br->p++ << br->n;
 		br->n += 8;
@@ -208,6 +223,40 @@ struct outbuf {
 	size_t pos, cap;
 };
 
+/*
+ * Append len bytes copied from d bytes back (d <= pos, len fits). Most of
+ * a kernel is such copies, many of them long runs of zeros (d == 1) from
+ * section padding, so they go in words where they can: 8 bytes at a time
+ * when the source is at least 8 back (each word then reads only bytes
+ * already written) and there is room to overshoot by up to 7 bytes, which
+ * later output overwrites. A shorter distance repeats a pattern and goes
+ * byte by byte, forwards.
+ */
+static inline void copy_match(struct outbuf *o, size_t d, size_t len)
+{
+	uint8_t *dst = o->p + o->pos;
+	const uint8_t *src = dst - d;
+
+	o->pos += len;
+	if (d == 1) {
+		memset(dst, *src, len);
+	} else if (d >= 8 && o->cap - (o->pos - len) >= len + 7) {
+		uint8_t *end = dst + len;
+
+		do {
+			uint64_t w;
+
+			__builtin_memcpy(&w, src, sizeof(w));
+			__builtin_memcpy(dst, &w, sizeof(w));
+			src += 8;
+			dst += 8;
+		} while (dst < end);
+	} else {
+		while (len--)
+			*dst++ = *src++;
+	}
+}
+
 static enum inflate_status sym_error(int sym)
 {
 	return sym == SYM_TRUNCATED ? INFLATE_TRUNCATED : INFLATE_BAD_DATA;
@@ -254,20 +303,7 @@ static enum inflate_status inflate_codes(struct bitreader *br,
 			return INFLATE_BAD_DATA; /* before start of output */
 		if (len > o->cap - o->pos)
 			return INFLATE_OUTPUT_TOO_SMALL;
-		{
-			uint8_t *dst = o->p + o->pos;
-			const uint8_t *src = dst - d;
-
-			o->pos += len;
-			if (d >= len) {
-				memcpy(dst, src, len);
-			} else {
-				/* Overlapping copy repeats the pattern, so
-				 * it must go byte by byte, forwards. */
-				while (len--)
-					*dst++ = *src++;
-			}
-		}
+		copy_match(o, d, len);
 	}
 }
 

@@ -85,6 +85,28 @@ static struct blob py_deflate(const uint8_t *d, size_t len, const char *strat,
 	return tu_filter(cmd, d, len);
 }
 
+/*
+ * Matches at every short distance: runs of one byte (memset), patterns
+ * shorter than a word (byte copy) and from 8 up (word copy, whose
+ * overshoot must stay inside the buffer, here exactly as long as the
+ * output), each ending at the very end of the output.
+ */
+START_TEST(test_match_distances)
+{
+	for (unsigned period = 1; period <= 20; period++)
+		for (size_t len = 7; len <= 3000; len = len * 3 + 1) {
+			uint8_t *d = malloc(len + period);
+
+			tu_fill(d, period, TU_RANDOM, period);
+			for (size_t i = period; i < len; i++)
+				d[i] = d[i - period];
+			roundtrip(d, len, "gzip -9 -n -c");
+			roundtrip(d, len, "gzip -1 -n -c");
+			free(d);
+		}
+}
+END_TEST
+
 START_TEST(test_raw_strategies)
 {
 	static const char *const strats[] = { "Z_DEFAULT_STRATEGY",
@@ -515,6 +537,7 @@ static Suite *inflate_suite(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_gzip_roundtrip);
+	tcase_add_test(tc, test_match_distances);
 	tcase_add_test(tc, test_raw_strategies);
 	tcase_add_test(tc, test_gzip_header_flags);
 	tcase_add_test(tc, test_gzip_corrupt);
