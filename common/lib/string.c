@@ -7,13 +7,24 @@
 #include <mica/string.h>
 
 /*
- * 8 bytes at a time, then the tail: fast-string microcode makes plain
- * "rep movsb" as quick on modern hardware, but QEMU's TCG runs it a byte
- * per iteration, and page copies (grant copy, COPY_PAGE) dominate there.
+ * 64 bytes per iteration in plain moves, then 8 at a time, then the tail.
+ * Fast-string microcode makes "rep movsb" as quick on modern hardware, but
+ * QEMU's TCG runs string instructions an element per iteration: there an
+ * unrolled loop clears or copies a page two to three times faster than
+ * "rep stosq"/"rep movsq" (measured at boot, 16 MiB), and page clears
+ * (every frame given to a guest) and copies (grant copy) dominate. The
+ * moves are written in assembly so the compiler cannot turn the loops
+ * back into calls to these very functions.
  */
 void *memcpy(void *dst, const void *src, size_t n)
 {
     void *ret = dst;
+    for (; n >= 64; n -= 64, dst = (char *)dst + 64, src = (const char *)src + 64)
+        __asm__ volatile("movq 0(%1), %%rax; movq 8(%1), %%rcx; movq 16(%1), %%rdx; movq 24(%1), %%r8;"
+                         "movq %%rax, 0(%0); movq %%rcx, 8(%0); movq %%rdx, 16(%0); movq %%r8, 24(%0);"
+                         "movq 32(%1), %%rax; movq 40(%1), %%rcx; movq 48(%1), %%rdx; movq 56(%1), %%r8;"
+                         "movq %%rax, 32(%0); movq %%rcx, 40(%0); movq %%rdx, 48(%0); movq %%r8, 56(%0)"
+                         :: "r"(dst), "r"(src) : "rax", "rcx", "rdx", "r8", "memory");
     size_t quads = n / 8, tail = n % 8;
     __asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(quads) :: "memory");
     __asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(tail) :: "memory");
@@ -36,6 +47,10 @@ void *memset(void *dst, int c, size_t n)
 {
     void *ret = dst;
     uint64_t pattern = 0x0101010101010101ULL * (uint8_t)c;
+    for (; n >= 64; n -= 64, dst = (char *)dst + 64)
+        __asm__ volatile("movq %1, 0(%0); movq %1, 8(%0); movq %1, 16(%0); movq %1, 24(%0);"
+                         "movq %1, 32(%0); movq %1, 40(%0); movq %1, 48(%0); movq %1, 56(%0)"
+                         :: "r"(dst), "r"(pattern) : "memory");
     size_t quads = n / 8, tail = n % 8;
     __asm__ volatile("rep stosq" : "+D"(dst), "+c"(quads) : "a"(pattern) : "memory");
     __asm__ volatile("rep stosb" : "+D"(dst), "+c"(tail) : "a"(pattern) : "memory");
