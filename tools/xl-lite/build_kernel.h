@@ -22,6 +22,7 @@ struct xl_kernel {
 	uint8_t *file;      /* the file as read */
 	size_t file_len;
 	uint8_t *elf_buf;   /* unpacked ELF, when the file was compressed */
+	size_t elf_cap;     /* its mapping's size */
 	struct kernel_image k;
 };
 
