@@ -148,6 +148,43 @@ def save_expected(captures, side):
     print(f"saved {len(captures)} captures to {os.path.relpath(EXPECTED)}/")
 
 
+NUMBER = re.compile(r"0x[0-9a-f]+|[0-9]+(\.[0-9]+)?|[0-9a-f]{8}-[0-9a-f-]{27}")
+
+
+def shape(lines):
+    """A capture's lines with every number (and UUID) as '#' and runs of
+    blanks as one: what must match between xl and xl-lite, whatever ids,
+    sizes and times each machine had."""
+    return [" ".join(NUMBER.sub("#", t.replace("xl-lite", "xl")).split()) for t in lines]
+
+
+def compare_formats(xen, mica):
+    """Per capture of both sides: same exit status and the same shape of
+    stdout and stderr. Prints one line per difference and a summary; the
+    result is informational (xl-lite documents where it differs)."""
+    names = [n for n in xen if n in mica]
+    same = 0
+    print(f"output formats, xl-lite vs xl (tests/xlref/scripts/xlref-formats, {len(names)} commands):")
+    for n in names:
+        x, m = xen[n], mica[n]
+        diffs = []
+        if x["rc"] != m["rc"]:
+            diffs.append(f"exit {m['rc']}, xl {x['rc']}")
+        for stream in ("stdout", "stderr"):
+            sx, sm = shape(x[stream]), shape(m[stream])
+            if sx != sm:
+                first = next((i for i in range(max(len(sx), len(sm)))
+                              if i >= len(sx) or i >= len(sm) or sx[i] != sm[i]), 0)
+                diffs.append(f"{stream} line {first + 1}: xl-lite {sm[first] if first < len(sm) else '(none)'!r},"
+                             f" xl {sx[first] if first < len(sx) else '(none)'!r}")
+        if diffs:
+            print(f"  {n}: " + "; ".join(diffs))
+        else:
+            same += 1
+    print(f"  {same} of {len(names)} commands: same exit status and output shape as xl")
+    return same, len(names)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=3, help="create-to-ready repetitions per boot")
@@ -185,6 +222,14 @@ def main():
             if a.save and s == "xen" and captures:
                 save_expected(captures, SIDES[s])
     print()
+    if len(sides) > 1:
+        caps = {s: {} for s in sides}
+        for s in sides:
+            for bt in res[s]["boots"]:
+                caps[s].update(bt["captures"])
+        if caps["xen"] and caps["mica"]:
+            compare_formats(caps["xen"], caps["mica"])
+            print()
     hdr = f"{'row':36} " + " ".join(f"{SIDES[s]['tool'] + ' min':>12} {'median':>8}" for s in sides)
     if len(sides) > 1:
         hdr += f" {'ratio':>6} {'goal':>5}"
