@@ -8,8 +8,10 @@ The userland script prints "check NAME: ok|FAIL ..." lines and
 dmesg case boots the same kernel on real Xen 4.17 too and fails on any
 oops, BUG or WARNING that Mica's boot prints and Xen's does not.
 """
+import os
 import re
 
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 MEM = ["-m", "2048"]
 MICA_ARGS = "console=com1 dom0_mem=1G"
 READY = r"^mica-linux: ready"
@@ -268,6 +270,15 @@ def _(ctx):
             m = re.search(r"d\d+: all resources released \(free pages: (\d+)\)", t)
             if m:
                 released.append(int(m.group(1)))
+    # xl's own `list` (tests/xlref/expected/list.txt, captured on real Xen
+    # by make xl-ref XLREF_ARGS=--save) is the oracle for the layout: the
+    # same header, and dom0's row with every column ending where xl's does.
+    want = open(os.path.join(ROOT, "tests", "xlref", "expected", "list.txt")).read().splitlines()
+    got = section(r, "--- xl-lite list")
+    ctx.check(got and got[0] == want[0], f"list header {got[:1]!r}, xl's {want[0]!r}")
+    ends = lambda line: [m.end() for m in re.finditer(r"\S+", line)]
+    row = next((t for t in got if t.startswith("Domain-0 ")), "")
+    ctx.check(ends(row) == ends(want[1]), f"dom0 row {row!r} is not laid out as xl's {want[1]!r}")
     ctx.check(len(created) == 100 and len(released) == 100,
               f"cycles: {len(created)} creations, {len(released)} releases logged (log: {r.log})")
     if created and released:

@@ -238,6 +238,13 @@ START_TEST(test_create_config_errors)
 	ck_assert_int_eq(r.rc, 1);
 	done(&r);
 	unlink(path);
+	/* A file that cannot be read: xl's message and its ERROR_FAIL (3). */
+	r = RUN("create", path);
+	ck_assert_int_eq(r.rc, 3);
+	ck_assert_msg(strstr(r.err, "Failed to read config file: ") != NULL &&
+		      strstr(r.err, "No such file or directory") != NULL &&
+		      strstr(r.err, "Parsing config") == NULL, "%s", r.err);
+	done(&r);
 }
 END_TEST
 

@@ -222,6 +222,14 @@ int cmd_create(struct xl_ctx *ctx, int argc, char **argv)
 		xl_verb_help(ctx, "create");
 		return 1;
 	}
+	/* xl reads the file before it says it parses it; failures from here
+	 * on that are not the configuration's exit with 3 (libxl's
+	 * ERROR_FAIL), as xl's do. */
+	if (access(file, R_OK) < 0) {
+		fprintf(ctx->err, "Failed to read config file: %s: %s\n", file,
+		        strerror(errno));
+		return 3;
+	}
 	xlcfg_init(&cfg);
 	if (!quiet)
 		fprintf(ctx->err, "Parsing config from %s\n", file);
@@ -241,6 +249,7 @@ int cmd_create(struct xl_ctx *ctx, int argc, char **argv)
 		rc = 0;
 		goto out;
 	}
+	rc = 3;
 	if (xl_need_xs(ctx) < 0)
 		goto out;
 	if (xl_dom_lookup(ctx->xs, cfg.name, &other) == 0) {
@@ -263,6 +272,7 @@ int cmd_create(struct xl_ctx *ctx, int argc, char **argv)
 	rc = console ? xl_console_attach(ctx, domid) : 0;
 	goto out;
 bad_cfg:
+	rc = 1;
 	fprintf(ctx->err, "%s\n", err);
 	fprintf(ctx->err, "Failed to parse config: Invalid argument\n");
 out:

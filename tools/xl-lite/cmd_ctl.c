@@ -74,6 +74,23 @@ static int request(struct xl_ctx *ctx, uint32_t id, bool reboot)
 	return 0;
 }
 
+/*
+ * Until the next change of some domain's state: XenStore fires
+ * @releaseDomain when one shuts down or dies (and at once when the watch
+ * is set). Waking then, not on a timer, sees a shutdown before the
+ * domain's monitor destroys it, so the message names the shutdown, as
+ * xl's does. A second at most, in case the daemon is not there.
+ */
+static void nap(struct xl_ctx *ctx)
+{
+	char *path = NULL, *token = NULL;
+
+	if (!ctx->xs || xs_read_watch(ctx->xs, 1000, &path, &token) < 0)
+		usleep(200 * 1000);
+	free(path);
+	free(token);
+}
+
 /* Wait until each domain is gone or shut down; xl's messages. */
 static void wait_for(struct xl_ctx *ctx, const uint32_t *ids, int n,
                      bool reboot)
@@ -83,6 +100,8 @@ static void wait_for(struct xl_ctx *ctx, const uint32_t *ids, int n,
 
 	if (!done)
 		return;
+	if (ctx->xs)
+		xs_watch(ctx->xs, "@releaseDomain", "xl-lite-wait");
 	fprintf(ctx->err, "Waiting for %d domains\n", n);
 	while (left > 0) {
 		for (int i = 0; i < n; i++) {
@@ -93,7 +112,7 @@ static void wait_for(struct xl_ctx *ctx, const uint32_t *ids, int n,
 				continue;
 			r = hc_getdomaininfo(ids[i], &info);
 			if (r < 0) {
-				fprintf(ctx->err, "Domain %u has been destroyed.\n", ids[i]);
+				fprintf(ctx->err, "Domain %u has been destroyed\n", ids[i]);
 			} else if (info.flags & XEN_DOMINF_shutdown) {
 				unsigned code = (info.flags >> XEN_DOMINF_shutdownshift) &
 				                XEN_DOMINF_shutdownmask;
@@ -109,11 +128,9 @@ static void wait_for(struct xl_ctx *ctx, const uint32_t *ids, int n,
 			left--;
 		}
 		if (left)
-			usleep(200 * 1000);
+			nap(ctx);
 	}
 	free(done);
-	fprintf(ctx->err, "All domains have been %s\n",
-	        reboot ? "rebooted" : "shut down");
 }
 
 static int shutdown_or_reboot(struct xl_ctx *ctx, int argc, char **argv,
