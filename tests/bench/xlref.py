@@ -96,7 +96,7 @@ def parse(lines):
             if m and m.group(1) == cur["name"]:
                 where = "stderr"
                 continue
-            if t.startswith("(XEN) "):   # the hypervisor's own log, interleaved on the serial line
+            if t.startswith(("(XEN) ", "(MICA) ")):   # the hypervisor's own log, interleaved on the serial line
                 continue
             cur[where].append(t)
             continue
