@@ -23,15 +23,11 @@ Usage: tests/bench/xenstore.py [--ms 3000] [--no-xen] [--timeout 900]
 import argparse, json, os, re, shutil, subprocess, sys, tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 import qemu  # noqa: E402
+# The QEMU configuration, the dom0 kernel and the paths of tests/bench/xlref.py.
+from xlref import BUILD, CPU, EXTRA, FLAGS, KERNEL, ROOT  # noqa: E402
 
-BUILD = os.environ.get("BUILD", "build")
-FLAGS = ["-accel", "tcg", "-nographic", "-no-reboot"]
-CPU = "max,-smap"
-EXTRA = ["-m", "2048"]
-KERNEL = os.path.join(BUILD, "linux", "vmlinuz")
 GUEST_INITRD = os.path.join(BUILD, "bench", "xsbench-guest-initrd.cpio.gz")
 BASE = {"mica": os.path.join(BUILD, "linux", "dom0-initrd.cpio.gz"),
         "xen": os.path.join(BUILD, "xlref", "dom0-initrd.cpio.gz")}
