@@ -9,7 +9,14 @@
  * all mapped by the initial page tables, rounded up to a 4 MiB boundary
  * with at least 512 KiB to spare. The pseudo-physical frames behind that
  * range come first (pfn 0 = VIRT_BASE), the rest of dom0's memory follows
- * and is listed only in the p2m. The initrd's frames are given to dom0 in
+ * and is listed only in the p2m. A kernel that names an address for the
+ * p2m list (XEN_ELFNOTE_INIT_P2M, as Linux does) gets it there instead, as
+ * from Xen: mapped on its own, its frames and the tables mapping them
+ * being the pfns right after the initial region (start_info's
+ * first_p2m_pfn and nr_p2m_frames). Linux relies on that: it only cleans
+ * the kernel mapping up to its p2m list when the list lies inside it, and
+ * past its page tables only to the next 4 MiB, so a list inside the region
+ * could leave the region's last 4 MiB mapped writable and executable. The initrd's frames are given to dom0 in
  * place, not copied. Page-table frames are mapped read-only and their
  * references come from validating the tables (pinning the L4), exactly as
  * if the guest had built them with mmu_update.
@@ -111,6 +118,9 @@ struct dom0_layout {
     uint64_t v_p2m, v_p2m_end;
     uint64_t v_startinfo, v_console, v_pt, v_stack, v_end;   /* v_console 0: none */
     uint64_t nr_pt_pages;
+    /* The p2m list at the kernel's INIT_P2M address: its pfns (list, then tables). */
+    bool p2m_apart;
+    uint64_t p2m_pfn, nr_p2m_frames;
 };
 
 static uint64_t nr_tables(uint64_t lo, uint64_t hi, unsigned shift)
@@ -128,9 +138,16 @@ static void compute_layout(struct dom0_layout *l, const struct kernel_image *k,
     l->v_kend = k->xen.virt_kend;
     l->v_initrd = ALIGN_UP(l->v_kend, PAGE_SIZE);
     l->v_initrd_end = l->v_initrd + initrd_len;
-    l->v_p2m = ALIGN_UP(l->v_initrd_end, PAGE_SIZE);
-    l->v_p2m_end = l->v_p2m + nr_pages * sizeof(uint64_t);
-    l->v_startinfo = ALIGN_UP(l->v_p2m_end, PAGE_SIZE);
+    l->p2m_apart = k->xen.init_p2m != KIMG_UNSET;
+    if (l->p2m_apart) {
+        l->v_p2m = k->xen.init_p2m;
+        l->v_p2m_end = l->v_p2m + nr_pages * sizeof(uint64_t);
+        l->v_startinfo = ALIGN_UP(l->v_initrd_end, PAGE_SIZE);
+    } else {
+        l->v_p2m = ALIGN_UP(l->v_initrd_end, PAGE_SIZE);
+        l->v_p2m_end = l->v_p2m + nr_pages * sizeof(uint64_t);
+        l->v_startinfo = ALIGN_UP(l->v_p2m_end, PAGE_SIZE);
+    }
     if (console_ring) {
         /* start_info, then the console ring page (Xen's PV shim layout, less its xenstore page). */
         l->v_console = ALIGN_UP(l->v_startinfo + sizeof(struct start_info), PAGE_SIZE);
@@ -151,6 +168,13 @@ static void compute_layout(struct dom0_layout *l, const struct kernel_image *k,
         if (need <= l->nr_pt_pages)
             break;
     }
+    /* The list's own frames, then one table per level and range it spans
+     * (its L4 slot is never the kernel's: the ELF note parser checks). */
+    l->p2m_pfn = (l->v_end - l->v_start) >> PAGE_SHIFT;
+    l->nr_p2m_frames = !l->p2m_apart ? 0 :
+        ((ALIGN_UP(l->v_p2m_end, PAGE_SIZE) - l->v_p2m) >> PAGE_SHIFT) +
+        nr_tables(l->v_p2m, l->v_p2m_end, 39) + nr_tables(l->v_p2m, l->v_p2m_end, 30) +
+        nr_tables(l->v_p2m, l->v_p2m_end, 21);
 }
 
 struct builder {
@@ -164,6 +188,15 @@ static void *guest_va_to_virt(struct builder *b, uint64_t va)
 {
     uint64_t pfn = (va - b->l.v_start) >> PAGE_SHIFT;
     return (char *)mfn_to_virt(b->p2m[pfn]) + (va & (PAGE_SIZE - 1));
+}
+
+/* Where entry pfn of the guest's p2m list goes. */
+static uint64_t *p2m_slot(struct builder *b, uint64_t pfn)
+{
+    if (!b->l.p2m_apart)
+        return guest_va_to_virt(b, b->l.v_p2m + pfn * 8);
+    uint64_t off = (b->l.v_p2m & (PAGE_SIZE - 1)) + pfn * 8;
+    return (uint64_t *)mfn_to_virt(b->p2m[b->l.p2m_pfn + (off >> PAGE_SHIFT)]) + ((off & (PAGE_SIZE - 1)) >> 3);
 }
 
 /* kimg_load() callback: one page at a time through the p2m. */
@@ -240,6 +273,29 @@ static mfn_t build_page_tables(struct builder *b)
         l1[i1] = (b->p2m[(va - l->v_start) >> PAGE_SHIFT] << PAGE_SHIFT) | L1_PROT;
     }
 #undef NEW_TABLE
+    /*
+     * The p2m list at its own address: the list's frames read-write, its
+     * tables taken after them (they are in no writable mapping; Linux maps
+     * the whole first_p2m_pfn range read-only when it builds its own).
+     */
+    if (l->p2m_apart) {
+        uint64_t list_pages = (ALIGN_UP(l->v_p2m_end, PAGE_SIZE) - l->v_p2m) >> PAGE_SHIFT;
+        uint64_t next = l->p2m_pfn + list_pages, end = l->p2m_pfn + l->nr_p2m_frames;
+        for (uint64_t i = 0; i < list_pages; i++) {
+            uint64_t va = l->v_p2m + i * PAGE_SIZE;
+            uint64_t *t = l4;
+            for (unsigned shift = 39; shift > 12; shift -= 9) {
+                uint64_t *e = &t[(va >> shift) & 511];
+                if (!(*e & _PAGE_PRESENT)) {
+                    BUG_ON(next >= end);
+                    memset(mfn_to_virt(b->p2m[next]), 0, PAGE_SIZE);
+                    *e = (b->p2m[next++] << PAGE_SHIFT) | L2_PROT;
+                }
+                t = mfn_to_virt((*e & PTE_ADDR_MASK) >> PAGE_SHIFT);
+            }
+            t[(va >> 12) & 511] = (b->p2m[l->p2m_pfn + i] << PAGE_SHIFT) | L1_PROT;
+        }
+    }
     /* Page-table frames are never writable by the guest: map them read-only. */
     for (uint64_t va = l->v_pt; va < next_pt; va += PAGE_SIZE) {
         uint64_t *t4 = l4;
@@ -270,8 +326,8 @@ static void fill_start_info(struct builder *b, const char *cmdline, uint64_t ini
     si->pt_base = b->l.v_pt;
     si->nr_pt_frames = b->l.nr_pt_pages;
     si->mfn_list = b->l.v_p2m;
-    si->first_p2m_pfn = (b->l.v_end - b->l.v_start) >> PAGE_SHIFT;
-    si->nr_p2m_frames = 0;
+    si->first_p2m_pfn = b->l.p2m_pfn;
+    si->nr_p2m_frames = b->l.nr_p2m_frames;
     if (initrd_len) {
         si->mod_start = b->l.v_initrd;
         si->mod_len = initrd_len;
@@ -378,7 +434,7 @@ int dom0_build(const struct boot_info *bi)
         pr_err("dom0: image overlaps Mica's private area\n");
         return -1;
     }
-    if (((b.l.v_end - b.l.v_start) >> PAGE_SHIFT) > b.nr_pages) {
+    if (((b.l.v_end - b.l.v_start) >> PAGE_SHIFT) + b.l.nr_p2m_frames > b.nr_pages) {
         pr_err("dom0: %lu pages of memory is too small for this kernel\n", b.nr_pages);
         return -1;
     }
@@ -390,7 +446,8 @@ int dom0_build(const struct boot_info *bi)
     printk("  kernel     %016lx - %016lx\n", b.l.v_kstart, b.l.v_kend);
     if (initrd_len)
         printk("  initrd     %016lx - %016lx\n", b.l.v_initrd, b.l.v_initrd_end);
-    printk("  p2m        %016lx - %016lx\n", b.l.v_p2m, b.l.v_p2m_end);
+    printk("  p2m        %016lx - %016lx%s\n", b.l.v_p2m, b.l.v_p2m_end,
+           b.l.p2m_apart ? " (INIT_P2M; its own mapping)" : "");
     printk("  start_info %016lx\n", b.l.v_startinfo);
     if (b.l.v_console)
         printk("  console    %016lx\n", b.l.v_console);
@@ -413,8 +470,10 @@ int dom0_build(const struct boot_info *bi)
     }
 
     /* p2m for the guest, and the machine-to-phys table for everyone. */
+    for (uint64_t i = 0; b.l.p2m_apart && i < b.l.nr_p2m_frames; i++)
+        memset(mfn_to_virt(b.p2m[b.l.p2m_pfn + i]), 0, PAGE_SIZE);
     for (uint64_t pfn = 0; pfn < b.nr_pages; pfn++) {
-        *(uint64_t *)guest_va_to_virt(&b, b.l.v_p2m + pfn * 8) = b.p2m[pfn];
+        *p2m_slot(&b, pfn) = b.p2m[pfn];
         set_m2p(b.p2m[pfn], pfn);
     }
     uint32_t console_port = 0;
