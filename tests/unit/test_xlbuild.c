@@ -62,7 +62,7 @@ START_TEST(test_layout_order)
 	uint64_t nr = 16384; /* 64 MiB */
 
 	ck_assert_int_eq(xl_layout_compute(&l, VBASE, KSTART,
-	                                   KSTART + 0x1234567, 3 << 20, nr,
+	                                   KSTART + 0x1234567, 3 << 20, nr, 0,
 	                                   err, sizeof(err)), 0);
 	ck_assert_uint_eq(l.kend, KSTART + 0x1235000);
 	ck_assert_uint_eq(l.ramdisk, l.kend);
@@ -90,10 +90,10 @@ START_TEST(test_layout_too_small)
 	char err[200];
 
 	ck_assert_int_eq(xl_layout_compute(&l, VBASE, KSTART, KSTART + (20 << 20),
-	                                   0, 2048, err, sizeof(err)), -1);
+	                                   0, 2048, 0, err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "not enough memory"));
 	ck_assert_int_eq(xl_layout_compute(&l, VBASE, VBASE - 4096, KSTART, 0,
-	                                   65536, err, sizeof(err)), -1);
+	                                   65536, 0, err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "out of order"));
 }
 END_TEST
@@ -106,7 +106,7 @@ START_TEST(test_pagetables)
 	uint64_t pt_pfn;
 
 	ck_assert_int_eq(xl_layout_compute(&l, VBASE, KSTART, KSTART + (5 << 20),
-	                                   1 << 20, nr, err, sizeof(err)), 0);
+	                                   1 << 20, nr, 0, err, sizeof(err)), 0);
 	t = calloc(l.nr_pt, 4096);
 	xl_layout_pagetables(&l, mfns, t);
 	pt_pfn = xl_pfn(&l, l.pt);
@@ -129,6 +129,70 @@ START_TEST(test_pagetables)
 }
 END_TEST
 
+/*
+ * INIT_P2M (Linux asks for its p2m list at 0x8000000000): the list leaves
+ * the initial mapping (start_info follows the ramdisk); its frames, then an
+ * L3, an L2 and an L1 for it, are the pfns after the mapping, as libxc
+ * lays them out; the tables map every list page read-write to its frame
+ * and the list holds the p2m. A list sharing the kernel's L4 slot, or
+ * unaligned, is refused.
+ */
+START_TEST(test_p2m_apart)
+{
+	const uint64_t P2M = 0x8000000000ULL;
+	struct xl_layout l;
+	struct start_info si;
+	struct xl_start_params p = { 0 };
+	char err[200];
+	uint64_t nr = 32768, *mfns = fake_mfns(nr);
+
+	ck_assert_int_eq(xl_layout_compute(&l, VBASE, KSTART, KSTART + (5 << 20),
+	                                   1 << 20, nr, P2M, err, sizeof(err)), 0);
+	ck_assert(l.p2m_apart);
+	ck_assert_uint_eq(l.p2m, P2M);
+	ck_assert_uint_eq(l.start_info, l.ramdisk + (1 << 20));
+	ck_assert_uint_eq(l.p2m_pfn, xl_pfn(&l, l.map_end));
+	ck_assert_uint_eq(l.nr_p2m_list, nr * 8 / 4096);
+	ck_assert_uint_eq(l.nr_p2m_frames, l.nr_p2m_list + 3);
+
+	uint8_t *mem = calloc(xl_layout_pages(&l), 4096);
+	xl_layout_pagetables(&l, mfns, (uint64_t *)(mem + xl_pfn(&l, l.pt) * 4096));
+	xl_layout_p2m(&l, mfns, mem);
+	for (uint64_t i = 0; i < l.nr_p2m_list; i++) {
+		uint64_t va = P2M + i * 4096, mfn = mfns[xl_pfn(&l, l.pt)];
+		for (unsigned shift = 39; shift >= 12; shift -= 9) {
+			const uint64_t *tab = (const uint64_t *)(mem + (mfn - 0x100000) / 3 * 4096);
+			uint64_t e = tab[(va >> shift) & 511];
+
+			ck_assert_msg(e & 1, "p2m page %llu: no entry at shift %u",
+			              (unsigned long long)i, shift);
+			ck_assert_uint_eq(e & 0xfff, shift == 12 ? XL_L1_PROT : XL_UP_PROT);
+			mfn = e >> 12;
+			if (shift == 12)
+				break;
+			/* Tables below the L4 are the frames after the list. */
+			ck_assert_uint_ge((mfn - 0x100000) / 3, l.p2m_pfn + l.nr_p2m_list);
+		}
+		ck_assert_uint_eq(mfn, mfns[l.p2m_pfn + i]);
+	}
+	ck_assert(memcmp(mem + l.p2m_pfn * 4096, mfns, nr * 8) == 0);
+	xl_layout_start_info(&l, mfns, &p, &si);
+	ck_assert_uint_eq(si.mfn_list, P2M);
+	ck_assert_uint_eq(si.first_p2m_pfn, l.p2m_pfn);
+	ck_assert_uint_eq(si.nr_p2m_frames, l.nr_p2m_frames);
+	free(mem);
+
+	ck_assert_int_eq(xl_layout_compute(&l, VBASE, KSTART, KSTART + (5 << 20),
+	                                   1 << 20, nr, VBASE + (64 << 20), err,
+	                                   sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "INIT_P2M"));
+	ck_assert_int_eq(xl_layout_compute(&l, VBASE, KSTART, KSTART + (5 << 20),
+	                                   1 << 20, nr, P2M + 8, err,
+	                                   sizeof(err)), -1);
+	free(mfns);
+}
+END_TEST
+
 START_TEST(test_start_info)
 {
 	struct xl_layout l;
@@ -138,7 +202,7 @@ START_TEST(test_start_info)
 	uint64_t nr = 8192, *mfns = fake_mfns(nr);
 
 	ck_assert_int_eq(xl_layout_compute(&l, VBASE, KSTART, KSTART + (2 << 20),
-	                                   12345, nr, err, sizeof(err)), 0);
+	                                   12345, nr, 0, err, sizeof(err)), 0);
 	xl_layout_start_info(&l, mfns, &p, &si);
 	ck_assert_str_eq(si.magic, "xen-3.0-x86_64");
 	ck_assert_uint_eq(si.nr_pages, nr);
@@ -189,7 +253,8 @@ START_TEST(test_debian_vmlinuz)
 	ck_assert_msg(xl_layout_compute(&l, xk.k.xen.virt_base,
 	                                xk.k.xen.virt_kstart,
 	                                xk.k.xen.virt_alloc_end, 20 << 20,
-	                                65536, err, sizeof(err)) == 0, "%s",
+	                                65536, xk.k.xen.init_p2m, err,
+	                                sizeof(err)) == 0, "%s",
 	              err);
 	fprintf(stderr, "xlbuild: vmlinuz entry %#llx, kernel %#llx-%#llx, "
 	        "%llu page-table frames\n",
@@ -233,6 +298,7 @@ int main(void)
 	tcase_add_test(tc, test_layout_order);
 	tcase_add_test(tc, test_layout_too_small);
 	tcase_add_test(tc, test_pagetables);
+	tcase_add_test(tc, test_p2m_apart);
 	tcase_add_test(tc, test_start_info);
 	tcase_add_test(tc, test_debian_vmlinuz);
 	tcase_add_test(tc, test_kernel_errors);

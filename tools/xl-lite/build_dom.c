@@ -37,7 +37,7 @@ struct builder {
 	uint8_t *ramdisk;
 	size_t ramdisk_len;
 	struct xl_layout l;
-	uint8_t *map;            /* [virt_base, map_end) mapped writable */
+	uint8_t *map;            /* pfns [0, xl_layout_pages) mapped writable */
 	char *err;
 	size_t errsz;
 	struct timespec t0;      /* start of the build, for -v timings */
@@ -181,7 +181,7 @@ static void *map_for_load(void *ctx, uint64_t va, uint64_t len,
 static int load(struct builder *b, const struct xl_start_params *sp)
 {
 	struct xl_layout *l = &b->l;
-	uint64_t n = xl_pfn(l, l->map_end);
+	uint64_t n = xl_layout_pages(l);
 	struct start_info *si;
 	char msg[160];
 
@@ -199,12 +199,14 @@ static int load(struct builder *b, const struct xl_start_params *sp)
 	if (b->ramdisk_len)
 		memcpy(b->map + (l->ramdisk - l->virt_base), b->ramdisk,
 		       b->ramdisk_len);
-	memcpy(b->map + (l->p2m - l->virt_base), b->mfns,
-	       b->nr_pages * sizeof(uint64_t));
+	if (!l->p2m_apart)
+		memcpy(b->map + (l->p2m - l->virt_base), b->mfns,
+		       b->nr_pages * sizeof(uint64_t));
 	si = (struct start_info *)(b->map + (l->start_info - l->virt_base));
 	xl_layout_start_info(l, b->mfns, sp, si);
 	xl_layout_pagetables(l, b->mfns,
 	                     (uint64_t *)(b->map + (l->pt - l->virt_base)));
+	xl_layout_p2m(l, b->mfns, b->map);
 	step(b, "wrote the ramdisk, p2m, start_info and page tables");
 	/* No writable mapping of a page-table frame may remain in dom0 when
 	 * the L4 is pinned: drop the whole mapping now. */
@@ -315,6 +317,7 @@ static int build(struct builder *b, struct xs_client *xs,
 		return -1;
 	if (xl_layout_compute(&b->l, x->virt_base, x->virt_kstart,
 	                      x->virt_alloc_end, b->ramdisk_len, b->nr_pages,
+	                      x->init_p2m != KIMG_UNSET ? x->init_p2m : 0,
 	                      b->err, b->errsz) < 0)
 		return -1;
 	r = hc_getdomaininfo(b->domid, &info);
@@ -384,7 +387,7 @@ int xl_build_domain(const struct xlcfg *cfg, struct xs_client *xs,
 	}
 	r = build(&b, xs, out);
 	if (b.map)
-		hc_unmap(b.map, xl_pfn(&b.l, b.l.map_end));
+		hc_unmap(b.map, xl_layout_pages(&b.l));
 	if (r < 0 && b.domid != DOMID_INVALID) {
 		char e2[128];
 

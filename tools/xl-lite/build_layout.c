@@ -34,7 +34,8 @@ static uint64_t tables_for(uint64_t from, uint64_t to, unsigned lvl,
 
 int xl_layout_compute(struct xl_layout *l, uint64_t virt_base,
                       uint64_t kstart, uint64_t kend, uint64_t ramdisk_len,
-                      uint64_t nr_pages, char *err, size_t errsz)
+                      uint64_t nr_pages, uint64_t init_p2m, char *err,
+                      size_t errsz)
 {
 	uint64_t alloc_end, pages, extra, try_end, n;
 
@@ -53,9 +54,26 @@ int xl_layout_compute(struct xl_layout *l, uint64_t virt_base,
 	l->kend = page_up(kend);
 	l->ramdisk = l->kend;
 	l->ramdisk_len = ramdisk_len;
-	l->p2m = page_up(l->ramdisk + ramdisk_len);
 	l->p2m_len = nr_pages * 8;
-	l->start_info = page_up(l->p2m + l->p2m_len);
+	l->p2m_apart = init_p2m != 0;
+	if (l->p2m_apart) {
+		/* Its own 512 GiB slot (Linux's is slot 1), so every table
+		 * below the L4 is the builder's own. */
+		if (init_p2m & (XL_PAGE_SIZE - 1) ||
+		    ((init_p2m & VA_MASK) >> 39) != (((init_p2m + l->p2m_len - 1) & VA_MASK) >> 39) ||
+		    ((init_p2m & VA_MASK) >> 39) == ((virt_base & VA_MASK) >> 39) ||
+		    ((init_p2m & VA_MASK) >> 39) == ((page_up(kend) & VA_MASK) >> 39)) {
+			snprintf(err, errsz, "INIT_P2M address %#llx is unaligned or "
+			         "shares the kernel's top-level page-table slot",
+			         (unsigned long long)init_p2m);
+			return -1;
+		}
+		l->p2m = init_p2m;
+		l->start_info = page_up(l->ramdisk + ramdisk_len);
+	} else {
+		l->p2m = page_up(l->ramdisk + ramdisk_len);
+		l->start_info = page_up(l->p2m + l->p2m_len);
+	}
 	l->xenstore = l->start_info + XL_PAGE_SIZE;
 	l->console = l->xenstore + XL_PAGE_SIZE;
 	alloc_end = l->console + XL_PAGE_SIZE;
@@ -80,11 +98,20 @@ int xl_layout_compute(struct xl_layout *l, uint64_t virt_base,
 	l->pt = alloc_end;
 	l->stack = l->pt + n * XL_PAGE_SIZE;
 	l->map_end = try_end + 1;
-	if (xl_pfn(l, l->map_end) > nr_pages) {
+	l->p2m_pfn = xl_pfn(l, l->map_end);
+	if (l->p2m_apart) {
+		uint64_t last = l->p2m + l->p2m_len - 1, b;
+
+		l->nr_p2m_list = (page_up(l->p2m + l->p2m_len) - l->p2m) / XL_PAGE_SIZE;
+		l->nr_p2m_frames = l->nr_p2m_list + tables_for(l->p2m, last, 3, &b) +
+		                   tables_for(l->p2m, last, 2, &b) +
+		                   tables_for(l->p2m, last, 1, &b);
+	}
+	if (xl_layout_pages(l) > nr_pages) {
 		snprintf(err, errsz, "not enough memory for the initial mapping: "
 		         "kernel, ramdisk and boot data need %llu pages, the "
 		         "domain has %llu",
-		         (unsigned long long)xl_pfn(l, l->map_end),
+		         (unsigned long long)xl_layout_pages(l),
 		         (unsigned long long)nr_pages);
 		return -1;
 	}
@@ -119,6 +146,45 @@ void xl_layout_pagetables(const struct xl_layout *l, const uint64_t *mfns,
 	}
 }
 
+/* The pfn of one of the p2m list's table frames, by its mfn. */
+static uint64_t p2m_table_pfn(const struct xl_layout *l, const uint64_t *mfns,
+                              uint64_t mfn)
+{
+	uint64_t pfn = l->p2m_pfn + l->nr_p2m_list;
+
+	while (pfn < xl_layout_pages(l) - 1 && mfns[pfn] != mfn)
+		pfn++;
+	return pfn;
+}
+
+void xl_layout_p2m(const struct xl_layout *l, const uint64_t *mfns,
+                   uint8_t *pfn0)
+{
+	uint64_t *l4 = (uint64_t *)(pfn0 + xl_pfn(l, l->pt) * XL_PAGE_SIZE);
+	uint64_t next = l->p2m_pfn + l->nr_p2m_list;
+
+	if (!l->p2m_apart)
+		return;
+	memset(pfn0 + l->p2m_pfn * XL_PAGE_SIZE, 0,
+	       l->nr_p2m_frames * XL_PAGE_SIZE);
+	memcpy(pfn0 + l->p2m_pfn * XL_PAGE_SIZE, mfns, l->p2m_len);
+	for (uint64_t i = 0; i < l->nr_p2m_list; i++) {
+		uint64_t va = (l->p2m + i * XL_PAGE_SIZE) & VA_MASK;
+		uint64_t *t = l4;
+
+		/* Down the levels, taking the next table frame where none is. */
+		for (unsigned shift = 39; shift > 12; shift -= 9) {
+			uint64_t *e = &t[(va >> shift) & 511];
+
+			if (!*e)
+				*e = (mfns[next++] << 12) | XL_UP_PROT;
+			t = (uint64_t *)(pfn0 + p2m_table_pfn(l, mfns, *e >> 12) *
+			                 XL_PAGE_SIZE);
+		}
+		t[(va >> 12) & 511] = (mfns[l->p2m_pfn + i] << 12) | XL_L1_PROT;
+	}
+}
+
 void xl_layout_start_info(const struct xl_layout *l, const uint64_t *mfns,
                           const struct xl_start_params *p,
                           struct start_info *si)
@@ -135,6 +201,10 @@ void xl_layout_start_info(const struct xl_layout *l, const uint64_t *mfns,
 	si->pt_base = l->pt;
 	si->nr_pt_frames = l->nr_pt;
 	si->mfn_list = l->p2m;
+	if (l->p2m_apart) {
+		si->first_p2m_pfn = l->p2m_pfn;
+		si->nr_p2m_frames = l->nr_p2m_frames;
+	}
 	if (l->ramdisk_len) {
 		si->mod_start = l->ramdisk;
 		si->mod_len = l->ramdisk_len;

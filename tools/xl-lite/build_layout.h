@@ -40,6 +40,11 @@ struct xl_layout {
 	uint64_t stack;               /* boot stack page; rsp = stack + 4 KiB */
 	uint64_t map_end;             /* end of the initial mapping */
 	uint64_t nr_pages;            /* domain's pages = p2m entries */
+	/* The p2m list at the kernel's INIT_P2M address (p2m_apart), as libxc
+	 * places it: its frames, then the tables mapping it, are the pfns
+	 * from p2m_pfn (= the initial mapping's end) on. */
+	int p2m_apart;
+	uint64_t p2m_pfn, nr_p2m_list, nr_p2m_frames;
 };
 
 /* Pseudo-physical frame of a VA inside the layout. */
@@ -50,12 +55,30 @@ static inline uint64_t xl_pfn(const struct xl_layout *l, uint64_t va)
 
 /*
  * Compute the layout. @kend is the end of everything the kernel occupies
- * (kimg's virt_alloc_end). Returns 0, or -1 with a sentence in @err (the
- * domain is too small, addresses out of order).
+ * (kimg's virt_alloc_end); @init_p2m the kernel's INIT_P2M address, or 0
+ * for a p2m list inside the initial mapping. Returns 0, or -1 with a
+ * sentence in @err (the domain is too small, addresses out of order).
  */
 int xl_layout_compute(struct xl_layout *l, uint64_t virt_base,
                       uint64_t kstart, uint64_t kend, uint64_t ramdisk_len,
-                      uint64_t nr_pages, char *err, size_t errsz);
+                      uint64_t nr_pages, uint64_t init_p2m, char *err,
+                      size_t errsz);
+
+/* Pages from pfn 0 the builder writes: the initial mapping and, when the
+ * p2m list is apart, its frames and tables. */
+static inline uint64_t xl_layout_pages(const struct xl_layout *l)
+{
+	return l->p2m_pfn + l->nr_p2m_frames;
+}
+
+/*
+ * With the p2m list apart: write the list (@mfns, nr_pages entries) and the
+ * tables mapping it at its address, linked into the L4 that
+ * xl_layout_pagetables wrote. @pfn0 is where pfn 0 is mapped for writing
+ * (all of xl_layout_pages). The list is mapped read-write, as by libxc.
+ */
+void xl_layout_p2m(const struct xl_layout *l, const uint64_t *mfns,
+                   uint8_t *pfn0);
 
 /*
  * Write the page tables (l->nr_pt pages, in frame order L4, L3s, L2s,
