@@ -2,7 +2,12 @@
 /*
  * PV domU layout and boot page tables (see build_layout.h). The order of
  * the pieces and the sizing loop for the page tables follow libxc, so a
- * kernel sees the same start_info/pt_base/stack relations it sees on Xen.
+ * kernel sees the same start_info/pt_base/stack relations it sees on Xen:
+ * kernel | ramdisk | p2m list | start_info | xenstore | console | tables |
+ * stack, mapped to a 4 MiB boundary; a kernel with INIT_P2M (Linux) gets
+ * its p2m list at that address instead, mapped by tables of its own, its
+ * frames after the initial mapping (Linux's cleanup of the kernel mapping
+ * assumes exactly that).
  */
 #include "build_layout.h"
 
