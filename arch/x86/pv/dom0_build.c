@@ -16,8 +16,8 @@
  * first_p2m_pfn and nr_p2m_frames). Linux relies on that: it only cleans
  * the kernel mapping up to its p2m list when the list lies inside it, and
  * past its page tables only to the next 4 MiB, so a list inside the region
- * could leave the region's last 4 MiB mapped writable and executable. The initrd's frames are given to dom0 in
- * place, not copied. Page-table frames are mapped read-only and their
+ * could leave the region's last 4 MiB mapped writable and executable.
+ * The initrd's frames are given to dom0 in place, not copied. Page-table frames are mapped read-only and their
  * references come from validating the tables (pinning the L4), exactly as
  * if the guest had built them with mmu_update.
  */
@@ -169,7 +169,8 @@ static void compute_layout(struct dom0_layout *l, const struct kernel_image *k,
             break;
     }
     /* The list's own frames, then one table per level and range it spans
-     * (its L4 slot is never the kernel's: the ELF note parser checks). */
+     * (a table the initial mapping already has is shared, leaving a frame
+     * of the range unused: the count is an upper bound, as it may be on Xen). */
     l->p2m_pfn = (l->v_end - l->v_start) >> PAGE_SHIFT;
     l->nr_p2m_frames = !l->p2m_apart ? 0 :
         ((ALIGN_UP(l->v_p2m_end, PAGE_SIZE) - l->v_p2m) >> PAGE_SHIFT) +
