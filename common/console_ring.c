@@ -100,19 +100,12 @@ static void ring_event(void *arg)
 
 int console_ring_attach(struct domain *d, mfn_t mfn, uint32_t *port)
 {
-    struct page_info *pg = mfn_to_page(mfn);
-
-    if (cr.d || !mfn_valid(mfn) || !get_page(pg, d->domain_id))
+    if (cr.d || !mfn_valid(mfn) || !get_page_and_type(mfn_to_page(mfn), d->domain_id, PGT_WRITABLE))
         return -1;
-    if (get_page_type(pg, PGT_WRITABLE)) {
-        put_page(pg);
-        return -1;
-    }
     memset(mfn_to_virt(mfn), 0, PAGE_SIZE);
     cons_backend_init(&cr.be, mfn_to_virt(mfn));
     if (hv_evtchn_connect(d, ring_event, NULL, port, &cr.hv_port)) {
-        put_page_type(pg);
-        put_page(pg);
+        put_page_and_type(mfn_to_page(mfn));
         return -1;
     }
     __atomic_store_n(&cr.d, d, __ATOMIC_RELEASE);

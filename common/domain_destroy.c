@@ -60,22 +60,14 @@ static unsigned order_for(size_t bytes)
     return order;
 }
 
-/* A general reference and the type reference that came with it. */
-static void put_page_and_type(mfn_t mfn)
-{
-    struct page_info *pg = mfn_to_page(mfn);
-    put_page_type(pg);
-    put_page(pg);
-}
-
 /* What Mica holds for a vCPU: its page tables, descriptor tables, vcpu_info page. */
 static void release_vcpu_refs(struct vcpu *v)
 {
     if (v->pv.guest_table != INVALID_MFN && v->pv.guest_table != 0)
-        put_page_and_type(v->pv.guest_table);
+        put_page_and_type(mfn_to_page(v->pv.guest_table));
     v->pv.guest_table = INVALID_MFN;
     if (v->pv.guest_table_user != INVALID_MFN && v->pv.guest_table_user != 0)
-        put_page_and_type(v->pv.guest_table_user);
+        put_page_and_type(mfn_to_page(v->pv.guest_table_user));
     v->pv.guest_table_user = INVALID_MFN;
     if (v->pv.desc_area) {
         /* The per-vCPU area's tables stay (they belong to the id's slot). */
@@ -84,7 +76,7 @@ static void release_vcpu_refs(struct vcpu *v)
     }
     if (v->vcpu_info_mfn != INVALID_MFN) {
         v->vcpu_info = &v->domain->shared_info->vcpu_info[v->vcpu_id < 32 ? v->vcpu_id : 0];
-        put_page_and_type(v->vcpu_info_mfn);
+        put_page_and_type(mfn_to_page(v->vcpu_info_mfn));
         v->vcpu_info_mfn = INVALID_MFN;
     }
 }

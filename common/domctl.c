@@ -339,18 +339,10 @@ static long op_scheduler(struct xen_domctl *op, struct domain *d, bool *copyback
 static long op_hypercall_init(struct xen_domctl *op, struct domain *d)
 {
     mfn_t mfn = op->u.hypercall_init.gmfn;      /* PV: guest frames are machine frames */
-    if (!mfn_valid(mfn))
+    if (!mfn_valid(mfn) || !get_page_and_type(mfn_to_page(mfn), d->domain_id, PGT_WRITABLE))
         return -XEN_EINVAL;
-    struct page_info *pg = mfn_to_page(mfn);
-    if (!get_page(pg, d->domain_id))
-        return -XEN_EINVAL;
-    if (get_page_type(pg, PGT_WRITABLE)) {
-        put_page(pg);
-        return -XEN_EINVAL;
-    }
     pv_write_hypercall_page(mfn_to_virt(mfn));
-    put_page_type(pg);
-    put_page(pg);
+    put_page_and_type(mfn_to_page(mfn));
     return 0;
 }
 

@@ -156,23 +156,14 @@ bool event_port_pending(struct domain *d, uint32_t port)
  */
 static void *map_guest_frame(struct domain *d, uint64_t gfn)
 {
-    if (!mfn_valid(gfn))
+    if (!mfn_valid(gfn) || !get_page_and_type(mfn_to_page(gfn), d->domain_id, PGT_WRITABLE))
         return NULL;
-    struct page_info *pg = mfn_to_page(gfn);
-    if (!get_page(pg, d->domain_id))
-        return NULL;
-    if (get_page_type(pg, PGT_WRITABLE)) {
-        put_page(pg);
-        return NULL;
-    }
     return mfn_to_virt(gfn);
 }
 
 static void unmap_guest_frame(void *va)
 {
-    struct page_info *pg = mfn_to_page(virt_to_maddr(va) >> PAGE_SHIFT);
-    put_page_type(pg);
-    put_page(pg);
+    put_page_and_type(mfn_to_page(virt_to_maddr(va) >> PAGE_SHIFT));
 }
 
 /* Copy the op's struct in, run it, copy the OUT fields back. */

@@ -125,6 +125,23 @@ void put_page_type(struct page_info *pg)
     }
 }
 
+bool get_page_and_type(struct page_info *pg, uint16_t owner, uint64_t type)
+{
+    if (!get_page(pg, owner))
+        return false;
+    if (get_page_type(pg, type)) {
+        put_page(pg);
+        return false;
+    }
+    return true;
+}
+
+void put_page_and_type(struct page_info *pg)
+{
+    put_page_type(pg);
+    put_page(pg);
+}
+
 void page_assign(struct page_info *pg, uint16_t owner)
 {
     pg->type_info = PGT_NONE;

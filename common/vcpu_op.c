@@ -40,15 +40,8 @@ static long register_vcpu_info(struct vcpu *v, guest_ptr_t arg)
         return -XEN_EINVAL;
     if (v != current && v->is_running)
         return -XEN_EINVAL;
-    if (!mfn_valid(info.mfn))
+    if (!mfn_valid(info.mfn) || !get_page_and_type(mfn_to_page(info.mfn), d->domain_id, PGT_WRITABLE))
         return -XEN_EINVAL;
-    struct page_info *pg = mfn_to_page(info.mfn);
-    if (!get_page(pg, d->domain_id))
-        return -XEN_EINVAL;
-    if (get_page_type(pg, PGT_WRITABLE)) {
-        put_page(pg);
-        return -XEN_EINVAL;
-    }
 
     struct vcpu_info *new_info = (struct vcpu_info *)((char *)maddr_to_virt(info.mfn << PAGE_SHIFT) +
                                                       info.offset);

@@ -110,6 +110,10 @@ static inline uint32_t page_refcount(const struct page_info *pg)
  */
 int get_page_type(struct page_info *pg, uint64_t type);
 void put_page_type(struct page_info *pg);
+/* Both at once (Xen's get_page_and_type): a general reference for @owner
+ * and a @type reference, or neither; put_page_and_type drops both. */
+bool get_page_and_type(struct page_info *pg, uint16_t owner, uint64_t type);
+void put_page_and_type(struct page_info *pg);
 static inline uint64_t page_type(const struct page_info *pg)
 {
     return __atomic_load_n(&pg->type_info, __ATOMIC_RELAXED) & PGT_TYPE_MASK;

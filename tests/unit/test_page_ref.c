@@ -254,6 +254,23 @@ START_TEST(test_type_release_and_retype_hooks)
 }
 END_TEST
 
+/* Both references or neither: a refused type gives the general one back. */
+START_TEST(test_get_page_and_type)
+{
+	page_assign(&frame, 5);
+	ck_assert(!get_page_and_type(&frame, 6, PGT_WRITABLE));     /* not the owner */
+	ck_assert_uint_eq(page_refcount(&frame), 1);
+	ck_assert(get_page_and_type(&frame, 5, PGT_WRITABLE));
+	ck_assert_uint_eq(page_refcount(&frame), 2);
+	ck_assert_uint_eq(frame.type_info & PGT_COUNT_MASK, 1);
+	ck_assert(!get_page_and_type(&frame, 5, PGT_L1));           /* type in use */
+	ck_assert_uint_eq(page_refcount(&frame), 2);
+	put_page_and_type(&frame);
+	ck_assert_uint_eq(page_refcount(&frame), 1);
+	ck_assert_uint_eq(frame.type_info & PGT_COUNT_MASK, 0);
+}
+END_TEST
+
 START_TEST(test_pagetable_validate_once)
 {
 	page_assign(&frame, 5);
@@ -546,6 +563,7 @@ static Suite *page_ref_suite(void)
 	tcase_add_test(tc, test_put_page_without_hook);
 	tcase_add_test(tc, test_writable_type);
 	tcase_add_test(tc, test_type_release_and_retype_hooks);
+	tcase_add_test(tc, test_get_page_and_type);
 	tcase_add_test(tc, test_pagetable_validate_once);
 	tcase_add_test(tc, test_validated_types);
 	tcase_add_test(tc, test_validation_failure);

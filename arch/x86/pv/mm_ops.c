@@ -395,15 +395,8 @@ int new_baseptr(struct vcpu *v, mfn_t mfn, bool user)
         /* Dropping the user page tables. */
         mfn = INVALID_MFN;
     } else {
-        if (!mfn_valid(mfn))
+        if (!mfn_valid(mfn) || !get_page_and_type(mfn_to_page(mfn), d->domain_id, PGT_L4))
             return -XEN_EINVAL;
-        struct page_info *pg = mfn_to_page(mfn);
-        if (!get_page(pg, d->domain_id))
-            return -XEN_EINVAL;
-        if (get_page_type(pg, PGT_L4)) {
-            put_page(pg);
-            return -XEN_EINVAL;
-        }
     }
     mfn_t old = *slot;
     *slot = mfn;
@@ -423,23 +416,10 @@ int new_baseptr(struct vcpu *v, mfn_t mfn, bool user)
 
 static int writable_frame(struct domain *d, mfn_t mfn, struct page_info **out)
 {
-    if (!mfn_valid(mfn))
+    if (!mfn_valid(mfn) || !get_page_and_type(mfn_to_page(mfn), d->domain_id, PGT_WRITABLE))
         return -XEN_EINVAL;
-    struct page_info *pg = mfn_to_page(mfn);
-    if (!get_page(pg, d->domain_id))
-        return -XEN_EINVAL;
-    if (get_page_type(pg, PGT_WRITABLE)) {
-        put_page(pg);
-        return -XEN_EINVAL;
-    }
-    *out = pg;
+    *out = mfn_to_page(mfn);
     return 0;
-}
-
-static void put_writable_frame(struct page_info *pg)
-{
-    put_page_type(pg);
-    put_page(pg);
 }
 
 /* Xen's cache_flush_permitted: a domain with I/O memory or ports of its own. */
@@ -467,7 +447,7 @@ static int do_one_mmuext(struct vcpu *v, struct domain *d, const struct mmuext_o
         if (writable_frame(d, op->arg1.mfn, &pg))
             return -XEN_EINVAL;
         memset(mfn_to_virt(op->arg1.mfn), 0, PAGE_SIZE);
-        put_writable_frame(pg);
+        put_page_and_type(pg);
         return 0;
     case MMUEXT_COPY_PAGE:
         if (!mfn_valid(op->arg2.src_mfn) || !get_page(src = mfn_to_page(op->arg2.src_mfn), d->domain_id))
@@ -477,7 +457,7 @@ static int do_one_mmuext(struct vcpu *v, struct domain *d, const struct mmuext_o
             return -XEN_EINVAL;
         }
         memcpy(mfn_to_virt(op->arg1.mfn), mfn_to_virt(op->arg2.src_mfn), PAGE_SIZE);
-        put_writable_frame(pg);
+        put_page_and_type(pg);
         put_page(src);
         return 0;
     case MMUEXT_MARK_SUPER:
