@@ -16,9 +16,10 @@
 #include <mica/string.h>
 
 /*
- * The domain table. Lookups read it without a lock (a domain stays valid
- * until its destruction, which the control domain serialises with its own
- * lookups); insertions and removals take domlist_lock.
+ * The domain table. Lookups read it without a lock: what they find stays
+ * allocated until every CPU has passed a quiescent state after its removal
+ * (common/domain_destroy.c frees through call_rcu); insertions and
+ * removals take domlist_lock.
  */
 static struct domain *domains[MAX_DOMAINS];
 static spinlock_t domlist_lock = SPINLOCK_INIT;

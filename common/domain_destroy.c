@@ -31,7 +31,11 @@
  * Mica's domain table is read without locks or reference counts (see
  * common/domain.c): the control domain's domctl lock serialises the
  * lifecycle, and a dying domain refuses new users (event channels,
- * grant maps, foreign MMU operations look it up and see is_dying).
+ * grant maps, foreign MMU operations look it up and see is_dying). A
+ * hypercall on another CPU may still hold what it looked up before, so
+ * the vCPU structures (step 4) and the struct domain with its event
+ * channels (step 5) are freed through call_rcu, a grace period after they
+ * became unreachable (mica/rcu.h).
  */
 #include <public/errno.h>
 #include <public/xen.h>
@@ -40,6 +44,7 @@
 #include <mica/event.h>
 #include <mica/flushtlb.h>
 #include <mica/irq.h>
+#include <mica/rcu.h>
 #include <mica/mm.h>
 #include <mica/pv_desc.h>
 #include <mica/sched.h>
@@ -184,6 +189,23 @@ static void relinquish(struct domain *d)
     drop_allocations(d);
 }
 
+static void free_vcpu_rcu(struct rcu_head *head)
+{
+    struct vcpu *v = container_of(head, struct vcpu, rcu);
+    free_pages(v->fpu_area, 0);
+    free_pages(v, order_for(sizeof(struct vcpu)));
+}
+
+static void free_domain_rcu(struct rcu_head *head)
+{
+    struct domain *d = container_of(head, struct domain, rcu);
+    domid_t id = d->domain_id;
+    free_pages(d->evtchn_chans, order_for(ECORE_2L_NR_CHANNELS * sizeof(struct evtchn_chan)));
+    free_pages(d, order_for(sizeof(struct domain)));
+    /* Its vCPUs were queued before it, so they are back too: the count is final. */
+    printk("d%u: all resources released (free pages: %lu)\n", id, heap_free_page_count());
+}
+
 /* The last step: nothing refers to d any more. Caller holds reap_lock. */
 static bool try_finish(struct domain *d)
 {
@@ -197,9 +219,7 @@ static bool try_finish(struct domain *d)
     domain_unlink(d);
     killed[id] = false;
     nr_killed--;
-    free_pages(d->evtchn_chans, order_for(ECORE_2L_NR_CHANNELS * sizeof(struct evtchn_chan)));
-    free_pages(d, order_for(sizeof(struct domain)));
-    printk("d%u: all resources released (free pages: %lu)\n", id, heap_free_page_count());
+    call_rcu(&d->rcu, free_domain_rcu);
     /* Gone from the table now: the toolstack looks again (Xen: complete_domain_destroy). */
     struct domain *dom0 = domain_lookup(0);
     if (dom0)
@@ -258,8 +278,7 @@ int domain_kill(struct domain *d)
         if (!v)
             continue;
         __atomic_store_n(&d->vcpu[i], NULL, __ATOMIC_SEQ_CST);
-        free_pages(v->fpu_area, 0);
-        free_pages(v, order_for(sizeof(struct vcpu)));
+        call_rcu(&v->rcu, free_vcpu_rcu);
     }
     release_lent_page(d->shared_info);
     /* Stale translations of what was freed are the TLB clock's business (flushtlb.c). */

@@ -84,8 +84,10 @@ static struct gnttab *ops_get_table(void *ctx, gnt_domid_t domid)
 {
     (void)ctx;
     struct domain *d = domain_lookup(domid);
-    /* Domains are never freed (yet), so no reference is needed to keep the
-     * table alive; a dying one stays findable, as the core requires. */
+    /* No reference is needed to keep the table alive: the domain is freed
+     * only a grace period after it leaves the table (mica/rcu.h), and the
+     * core never keeps a table beyond the hypercall. A dying one stays
+     * findable, as the core requires. */
     return d ? &d->grant : NULL;
 }
 

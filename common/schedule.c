@@ -44,6 +44,7 @@
 #include <mica/event.h>
 #include <mica/panic.h>
 #include <mica/pv.h>
+#include <mica/rcu.h>
 #include <mica/runstate.h>
 #include <mica/sched.h>
 #include <mica/sched_credit.h>
@@ -718,6 +719,7 @@ void __noreturn sched_idle(void)
 {
     unsigned int cpu = smp_processor_id();
     for (;;) {
+        rcu_quiescent();        /* idle holds nothing (mica/rcu.h) */
         cli();
         if (pcpus[cpu].resched || pcpus[cpu].runq_head)
             schedule();

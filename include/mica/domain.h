@@ -12,6 +12,7 @@
 #include <mica/grant.h>
 #include <mica/iocap.h>
 #include <mica/page.h>
+#include <mica/rcu.h>
 #include <mica/sched_state.h>
 #include <mica/spinlock.h>
 #include <mica/types.h>
@@ -105,6 +106,7 @@ struct vcpu {
     struct vcpu_runstate_info runstate;
     uint64_t runstate_guest;
     bool runstate_stale;                /* the guest's copy awaits kernel mode */
+    struct rcu_head rcu;                /* freed a grace period after destruction (mica/rcu.h) */
 };
 
 struct domain {
@@ -143,6 +145,7 @@ struct domain {
     struct gnttab grant;
     spinlock_t grant_lock;
     char name[32];
+    struct rcu_head rcu;        /* freed a grace period after unlinking (mica/rcu.h) */
 };
 
 /* The vCPU running on this CPU (NULL while idle). */
@@ -161,7 +164,10 @@ void set_current_vcpu(struct vcpu *v);
  * the first free one after the id it last handed out, wrapping round
  * (Xen's rolling counter), so a restarted guest gets a new id as on Xen.
  * domain_unlink: take d out of the table (its id becomes free); for the
- * last step of destruction.
+ * last step of destruction. A domain found by lookup or walk stays valid
+ * (if dying) until the hypercall that found it returns to its guest: the
+ * struct and its vCPUs are freed a grace period after they are unlinked
+ * (mica/rcu.h). Pointers to them must not be kept beyond that.
  * What domain_create allocates, for its undoing: the domain and each vCPU
  * structure (alloc_pages, order for their size), each vCPU's fpu_area (one
  * page), shared_info (one page, page_assign'ed to the domain), the event

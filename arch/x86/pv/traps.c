@@ -36,6 +36,7 @@
 #include <mica/runstate.h>
 #include <mica/sched.h>
 #include <mica/pv_desc.h>
+#include <mica/rcu.h>
 #include <mica/string.h>
 #include <mica/time.h>
 
@@ -256,6 +257,8 @@ void pv_do_guest_trap(struct cpu_user_regs *regs)
  */
 void pv_exit_prepare(struct cpu_user_regs *regs)
 {
+    /* Nothing looked up during this entry is held any more (mica/rcu.h). */
+    rcu_quiescent();
     /* Another vCPU's turn? Then this does not return: that one leaves instead. */
     sched_maybe_switch();
     struct vcpu *v = current;

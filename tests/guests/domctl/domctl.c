@@ -408,7 +408,7 @@ static void wait_gone(domid_t id)
         printk("d%u: gone after %u yields\n", id, n);
 }
 
-/* physinfo's free_pages once Xen's deferred frees are done (Mica has none). */
+/* physinfo's free_pages once the deferred frees (an RCU callback on Xen and on Mica) are done. */
 static uint64_t settled_free_pages(uint64_t want)
 {
     uint64_t now = free_pages();
