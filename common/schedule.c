@@ -409,6 +409,13 @@ void sched_destroy_vcpu(struct vcpu *v)
         break;
     }
     spin_unlock(&placement_lock);
+    /*
+     * A domain destroyed while its cap had it parked would otherwise stay
+     * counted in nr_parked (only accounting unparks, and it no longer sees
+     * the vCPUs), keeping the accounting timer running for ever. It is
+     * dying and paused, so unparking lets nothing run.
+     */
+    unpark_domain(v->domain);
     spin_unlock_irqrestore(&acct_lock, aflags);
 }
 
