@@ -75,7 +75,7 @@ static void release_vcpu_refs(struct vcpu *v)
         put_page_and_type(mfn_to_page(v->pv.guest_table_user));
     v->pv.guest_table_user = INVALID_MFN;
     if (v->pv.desc_area) {
-        /* The per-vCPU area's tables stay (they belong to the id's slot). */
+        /* The area's own tables go once every vCPU is done (pv_desc_areas_free). */
         (void)pv_set_gdt(v, NULL, 0);
         (void)pv_set_ldt(v, 0, 0);
     }
@@ -185,6 +185,7 @@ static void relinquish(struct domain *d)
     for (unsigned i = 0; i < d->max_vcpus; i++)
         if (d->vcpu[i])
             release_vcpu_refs(d->vcpu[i]);
+    pv_desc_areas_free(d);
     drop_pins(d);
     drop_allocations(d);
 }

@@ -10,6 +10,7 @@
 #include <mica/event.h>
 #include <mica/domain.h>
 #include <mica/pv.h>
+#include <mica/pv_desc.h>
 #include <mica/irq.h>
 #include <mica/lib.h>
 #include <mica/mm.h>
@@ -128,6 +129,7 @@ void __noreturn start_mica(uint32_t magic, uint32_t info)
     pv_fpu_cpu_init();
     sched_cpu_init(0);
     pv_mm_init();
+    pv_desc_areas_init();
     if (dom0_build(&boot_info))
         panic("could not build dom0 from module 0");
     printk("Starting dom0 (%lu ms since Mica started)\n", now_ns() / 1000000);

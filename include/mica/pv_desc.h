@@ -18,6 +18,15 @@ struct cpu_user_regs;
  */
 void pv_load_desc_tables(struct vcpu *v);
 
+/* Boot: what every domain's areas share (the zero page, their L2 table). */
+void pv_desc_areas_init(void);
+/*
+ * Domain destruction, once no vCPU of d holds GDT or LDT frames any more
+ * (pv_set_gdt/pv_set_ldt with nothing): the page tables of d's vCPU areas
+ * go back to the heap, after a flush of every CPU.
+ */
+void pv_desc_areas_free(struct domain *d);
+
 /* MMUEXT_SET_LDT for v (the current vCPU): 0 or a negative Xen errno. */
 int pv_set_ldt(struct vcpu *v, uint64_t linear, unsigned int ents);
 

@@ -31,9 +31,11 @@
  * meanwhile; Xen drops it then and re-faults it in. Linux never does that.
  *
  * The area's page-table pages come from the heap the first time a vCPU
- * installs a GDT or LDT and stay (vCPUs are never freed yet). They hang
+ * installs a GDT or LDT and go back when its domain is destroyed
+ * (pv_desc_areas_free: a domain's 32 areas span two L1 tables). They hang
  * below Mica's L4 slot for the per-domain range, which every guest L4
- * shares, so no guest page table needs touching.
+ * shares, so no guest page table needs touching; the L2 table above them
+ * is shared by all domains and stays.
  */
 #include <asm/desc.h>
 #include <asm/regs.h>
@@ -43,10 +45,13 @@
 #include <mica/console.h>
 #include <mica/descriptor.h>
 #include <mica/domain.h>
+#include <mica/flushtlb.h>
 #include <mica/guest_access.h>
 #include <mica/mm.h>
+#include <mica/panic.h>
 #include <mica/pv.h>
 #include <mica/pv_desc.h>
+#include <mica/smp.h>
 #include <mica/spinlock.h>
 #include <mica/string.h>
 
@@ -111,6 +116,61 @@ static uint64_t *area_l1e(uint64_t va, bool alloc)
     return &t[(va >> 12) & 511];
 }
 
+/*
+ * At boot: the shared zero page and the L2 table of the areas, which all
+ * domains use, so that what a domain's first GDT or LDT allocates is its
+ * own and goes with it (pv_desc_areas_free).
+ */
+void pv_desc_areas_init(void)
+{
+    void *z = zalloc_page(), *l2 = zalloc_page();
+    if (!z || !l2)
+        panic("no memory for the descriptor-table areas");
+    zero_mfn = virt_to_maddr(z) >> PAGE_SHIFT;
+    const uint64_t *l4 = idle_page_table();
+    uint64_t *l3 = maddr_to_virt(l4[(GDT_LDT_VIRT_START >> 39) & 511] & PTE_ADDR_MASK);
+    l3[(GDT_LDT_VIRT_START >> 30) & 511] = virt_to_maddr(l2) | _PAGE_PRESENT | _PAGE_RW;
+}
+
+/*
+ * The L1 tables of d's areas leave the per-domain range (area_lock held,
+ * as for their allocation) and return to the heap. Another CPU may still
+ * cache translations through them, from a vCPU of d it ran before, so all
+ * CPUs flush before the frames can be reused for anything else.
+ */
+void pv_desc_areas_free(struct domain *d)
+{
+    const struct vcpu first = { .domain = d, .vcpu_id = 0 };
+    uint64_t start = area_va(&first);
+    uint64_t end = start + (uint64_t)MAX_VCPUS_PER_DOMAIN * GDT_LDT_VCPU_PAGES * PAGE_SIZE;
+    void *tables[(MAX_VCPUS_PER_DOMAIN * GDT_LDT_VCPU_PAGES + 511) / 512 + 1];
+    unsigned int n = 0;
+
+    spin_lock(&area_lock);
+    for (uint64_t va = start & ~((1ULL << 21) - 1); va < end && n < ARRAY_SIZE(tables); va += 1ULL << 21) {
+        const uint64_t *l4 = idle_page_table();
+        uint64_t *l3 = maddr_to_virt(l4[(va >> 39) & 511] & PTE_ADDR_MASK);
+        uint64_t *l3e = &l3[(va >> 30) & 511];
+        if (!(*l3e & _PAGE_PRESENT))
+            continue;
+        uint64_t *l2e = (uint64_t *)maddr_to_virt(*l3e & PTE_ADDR_MASK) + ((va >> 21) & 511);
+        if (!(*l2e & _PAGE_PRESENT))
+            continue;
+        tables[n++] = maddr_to_virt(*l2e & PTE_ADDR_MASK);
+        __atomic_store_n(l2e, 0, __ATOMIC_RELEASE);
+    }
+    spin_unlock(&area_lock);
+    if (!n)
+        return;
+    uint64_t all = 0;
+    for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+        if (cpu_online(cpu))
+            all |= 1ULL << cpu;
+    flush_tlb_cpus(all, true, 0);
+    for (unsigned int i = 0; i < n; i++)
+        free_pages(tables[i], 0);
+}
+
 static void area_set(uint64_t va, uint64_t pte)
 {
     uint64_t *e = area_l1e(va, false);
@@ -125,11 +185,6 @@ static int area_init(struct vcpu *v)
         return 0;
     uint64_t va = area_va(v);
     spin_lock(&area_lock);
-    if (zero_mfn == INVALID_MFN) {
-        void *z = zalloc_page();
-        if (z)
-            zero_mfn = virt_to_maddr(z) >> PAGE_SHIFT;
-    }
     for (unsigned i = 0; i < GDT_LDT_VCPU_PAGES; i++) {
         if (zero_mfn == INVALID_MFN || !area_l1e(va + i * PAGE_SIZE, true)) {
             spin_unlock(&area_lock);
