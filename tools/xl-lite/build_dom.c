@@ -26,6 +26,8 @@
 /* libxl adds this much to max_mem for the domain's own slack. */
 #define MAXMEM_SLACK_KB 1024
 #define POPULATE_CHUNK 4096
+/* libxc's meminit_pv: 2 MiB extents first, then single pages for the rest. */
+#define SUPERPAGE_ORDER 9
 
 struct builder {
 	const struct xlcfg *cfg;
@@ -134,32 +136,48 @@ static int set_memory(struct builder *b)
 		hc_buf_free(list, POPULATE_CHUNK * sizeof(*list));
 		return fail(b, -ENOMEM, "populate_physmap");
 	}
-	/* Order-0 extents; for PV the hypervisor writes each mfn back. */
-	while (done < b->nr_pages) {
-		uint64_t n = b->nr_pages - done;
-		struct xen_memory_reservation res;
-		long got;
+	/*
+	 * As libxc's meminit_pv: as many 2 MiB extents as the hypervisor will
+	 * give (one allocation and one list entry for 512 pages, the slack
+	 * being the per-extent work), then single pages for the rest, including
+	 * whatever it could not give in 2 MiB pieces. For PV the hypervisor
+	 * writes each extent's first mfn back over the pfn given.
+	 */
+	for (unsigned order = SUPERPAGE_ORDER;; order = 0) {
+		uint64_t per = 1ULL << order;
 
-		if (n > POPULATE_CHUNK)
-			n = POPULATE_CHUNK;
-		for (uint64_t i = 0; i < n; i++)
-			list[i] = done + i;
-		memset(&res, 0, sizeof(res));
-		set_xen_guest_handle(res.extent_start, list);
-		res.nr_extents = n;
-		res.domid = (domid_t)b->domid;
-		got = hc_memory_op(XENMEM_populate_physmap, &res, sizeof(res));
-		if (got <= 0) {
-			hc_buf_free(list, POPULATE_CHUNK * sizeof(*list));
-			snprintf(b->err, b->errsz, "populate_physmap: %s after %llu "
-			         "of %llu pages", got < 0 ? hc_strerror((int)got)
-			         : "no memory", (unsigned long long)done,
-			         (unsigned long long)b->nr_pages);
-			return -1;
+		while (b->nr_pages - done >= per) {
+			uint64_t n = (b->nr_pages - done) >> order;
+			struct xen_memory_reservation res;
+			long got;
+
+			if (n > POPULATE_CHUNK)
+				n = POPULATE_CHUNK;
+			for (uint64_t i = 0; i < n; i++)
+				list[i] = done + i * per;
+			memset(&res, 0, sizeof(res));
+			set_xen_guest_handle(res.extent_start, list);
+			res.nr_extents = n;
+			res.extent_order = order;
+			res.domid = (domid_t)b->domid;
+			got = hc_memory_op(XENMEM_populate_physmap, &res, sizeof(res));
+			if (got < 0 || (got == 0 && order == 0)) {
+				hc_buf_free(list, POPULATE_CHUNK * sizeof(*list));
+				snprintf(b->err, b->errsz, "populate_physmap: %s after %llu "
+				         "of %llu pages", got < 0 ? hc_strerror((int)got)
+				         : "no memory", (unsigned long long)done,
+				         (unsigned long long)b->nr_pages);
+				return -1;
+			}
+			for (long i = 0; i < got; i++)
+				for (uint64_t k = 0; k < per; k++)
+					b->mfns[done + i * per + k] = list[i] + k;
+			done += (uint64_t)got * per;
+			if (order && (uint64_t)got < n)
+				break;          /* no more 2 MiB pieces: single pages */
 		}
-		for (long i = 0; i < got; i++)
-			b->mfns[done + i] = list[i];
-		done += (uint64_t)got;
+		if (order == 0)
+			break;
 	}
 	hc_buf_free(list, POPULATE_CHUNK * sizeof(*list));
 	step(b, "populated %llu pages", (unsigned long long)b->nr_pages);
@@ -188,8 +206,12 @@ static int load(struct builder *b, const struct xl_start_params *sp)
 	b->map = hc_map_foreign(b->domid, (const xen_pfn_t *)b->mfns, n, NULL);
 	if (!b->map)
 		return fail(b, -errno, "mapping the domain's boot frames");
-	memset(b->map, 0, n * XL_PAGE_SIZE);
-	step(b, "mapped and cleared %llu boot frames", (unsigned long long)n);
+	/*
+	 * Nothing to clear: populate_physmap hands out zeroed frames (Mica
+	 * clears them at allocation, Xen scrubs freed memory), so the bss,
+	 * the tables and start_info start from zero as they must.
+	 */
+	step(b, "mapped %llu boot frames", (unsigned long long)n);
 	if (kimg_load(&b->kernel.k, map_for_load, b) != KIMG_OK) {
 		snprintf(b->err, b->errsz, "loading the kernel: %s",
 		         kimg_describe(&b->kernel.k, msg, sizeof(msg)));
