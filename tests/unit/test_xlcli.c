@@ -295,6 +295,27 @@ START_TEST(test_xs_client_daemon)
 	ck_assert_int_eq(xs_write(c, tx, "/local/domain/5/name", "a"), 0);
 	ck_assert_int_eq(xs_write(c, 0, "/local/domain/5/name", "b"), 0);
 	ck_assert_int_eq(xs_transaction_end(c, tx, 1), -EAGAIN);
+	/* A batch: sent without waiting, errors found in order at the end. */
+	unsigned failed = 99;
+	xs_batch_begin(c);
+	ck_assert_int_eq(xs_write(c, 0, "/local/domain/5/b0", "0"), 0);
+	ck_assert_int_eq(xs_set_perms(c, 0, "/local/domain/5/none", perms, 2), 0); /* ENOENT, later */
+	ck_assert_int_eq(xs_write(c, 0, "/local/domain/5/b1", "1"), 0);
+	v = xs_read(c, 0, "/local/domain/5/b1", &err);   /* wants an answer: waits for the rest first */
+	ck_assert_str_eq(v, "1");
+	free(v);
+	ck_assert_int_eq(xs_set_perms(c, 0, "/local/domain/5/none2", perms, 2), 0);
+	for (int i = 0; i < 150; i++)                     /* more than the client keeps outstanding */
+		ck_assert_int_eq(xs_write(c, 0, "/local/domain/5/b2", "2"), 0);
+	ck_assert_int_eq(xs_batch_end(c, &failed), -ENOENT);
+	ck_assert_uint_eq(failed, 1);                     /* the first error, by position */
+	v = xs_read(c, 0, "/local/domain/5/b2", &err);
+	ck_assert_str_eq(v, "2");
+	free(v);
+	ck_assert_int_eq(xs_set_perms(c, 0, "/local/domain/5/none", perms, 2), -ENOENT); /* unbatched again */
+	ck_assert_int_eq(xs_rm(c, 0, "/local/domain/5/b0"), 0);
+	ck_assert_int_eq(xs_rm(c, 0, "/local/domain/5/b1"), 0);
+	ck_assert_int_eq(xs_rm(c, 0, "/local/domain/5/b2"), 0);
 	/* Watches: the initial event, then one per change. */
 	char *p, *t;
 	ck_assert_int_eq(xs_watch(c, "/local/domain/5", "tok"), 0);

@@ -147,13 +147,30 @@ int xl_dom_xs_setup(struct xs_client *xs, const struct xlcfg *cfg,
 	int r, tries;
 
 	xl_uuid_format(uuid_b, uuid);
+	/*
+	 * The ~50 requests of the tree go out as one batch (one round trip
+	 * instead of one each). Should one fail, the transaction is dropped
+	 * and written again one request at a time, which names the node.
+	 */
+	int one_by_one = 0;
 	for (tries = 0; tries < 10; tries++) {
 		struct writer w = { xs, 0, 0, NULL };
 
 		r = xs_transaction_start(xs, &w.tx);
 		if (r)
 			break;
+		if (!one_by_one)
+			xs_batch_begin(xs);
 		write_tree(&w, cfg, b, uuid);
+		if (!one_by_one) {
+			int br = xs_batch_end(xs, NULL);
+
+			if (br && !w.rc) {
+				xs_transaction_end(xs, w.tx, 0);
+				one_by_one = 1;
+				continue;
+			}
+		}
 		if (w.rc) {
 			xs_transaction_end(xs, w.tx, 0);
 			snprintf(err, errsz, "xenstore: writing %s: %s", w.where,

@@ -20,10 +20,20 @@ struct watch_ev {
 	char *path, *token;
 };
 
+/* Replies a batch may leave outstanding before they are collected. */
+#define XS_BATCH_MAX 64
+
 struct xs_client {
 	int fd;
 	uint32_t req_id;
 	struct watch_ev *head, *tail;
+	/* xs_batch_begin/end: types of the requests sent, replies unread. */
+	int batching;
+	unsigned nr_sent, nr_done;
+	uint32_t sent_type[XS_BATCH_MAX];
+	int batch_err;
+	unsigned batch_failed;
+	int broken;             /* the reply stream was lost or garbled */
 };
 
 static const struct { const char *name; int err; } xs_errors[] = {
@@ -173,33 +183,94 @@ static void queue_watch(struct xs_client *c, char *body, uint32_t len)
 	c->tail = e;
 }
 
+static int await_reply(struct xs_client *c, uint32_t type, char **out,
+                       uint32_t *out_len);
+
+/* Collect the replies of a batch still outstanding (see xs_batch_begin). */
+static int collect(struct xs_client *c)
+{
+	while (c->nr_done < c->nr_sent) {
+		int r = await_reply(c, c->sent_type[c->nr_done % XS_BATCH_MAX],
+		                    NULL, NULL);
+
+		if (r && !c->batch_err) {
+			c->batch_err = r;
+			c->batch_failed = c->nr_done;
+		}
+		c->nr_done++;
+		if (c->broken)
+			return r;       /* the stream is lost: nothing more will come */
+	}
+	return 0;
+}
+
 /*
- * Send a request made of @n pieces (each sent with its NUL when @nul[i])
- * and wait for its reply; the reply payload (malloc'd) in *out if wanted.
+ * Send a request made of @n pieces and wait for its reply; the reply
+ * payload (malloc'd) in *out if wanted. In a batch, a request that wants
+ * no payload back is only sent: its reply is collected later, in order.
  */
 static int request(struct xs_client *c, uint32_t type, uint32_t tx,
                    const void *const *parts, const size_t *lens, unsigned n,
                    char **out, uint32_t *out_len)
 {
 	struct xs_msg_hdr h = { type, ++c->req_id, tx, 0 };
-	char *body;
 	int r;
 
 	for (unsigned i = 0; i < n; i++)
 		h.len += (uint32_t)lens[i];
 	if (h.len > XS_PAYLOAD_MAX)
 		return -E2BIG;
+	/* Replies come in request order: earlier ones first. */
+	if ((!c->batching || out || c->nr_sent - c->nr_done == XS_BATCH_MAX) &&
+	    (r = collect(c)))
+		return r;
 	r = write_all(c->fd, &h, sizeof(h));
 	for (unsigned i = 0; i < n && !r; i++)
 		r = write_all(c->fd, parts[i], lens[i]);
 	if (r)
 		return r;
+	if (c->batching && !out) {
+		c->sent_type[c->nr_sent++ % XS_BATCH_MAX] = type;
+		return 0;
+	}
+	return await_reply(c, type, out, out_len);
+}
+
+void xs_batch_begin(struct xs_client *c)
+{
+	c->batching = 1;
+	c->nr_sent = c->nr_done = 0;
+	c->batch_err = 0;
+	c->batch_failed = 0;
+}
+
+int xs_batch_end(struct xs_client *c, unsigned *failed)
+{
+	int r = collect(c);
+
+	c->batching = 0;
+	if (c->batch_err) {
+		r = c->batch_err;
+		if (failed)
+			*failed = c->batch_failed;
+	}
+	return r;
+}
+
+static int await_reply(struct xs_client *c, uint32_t type, char **out,
+                       uint32_t *out_len)
+{
+	char *body;
+	int r;
+
 	for (;;) {
 		struct xs_msg_hdr rh;
 
 		r = read_msg(c, &rh, &body);
-		if (r)
+		if (r) {
+			c->broken = 1;
 			return r;
+		}
 		if (rh.type == XS_WATCH_EVENT) {
 			queue_watch(c, body, rh.len);
 			free(body);
@@ -212,6 +283,7 @@ static int request(struct xs_client *c, uint32_t type, uint32_t tx,
 		}
 		if (rh.type != type) {
 			free(body);
+			c->broken = 1;
 			return -EIO;
 		}
 		if (out) {

@@ -2,8 +2,9 @@
 /*
  * A small XenStore client for xl-lite: the xs_wire protocol over the
  * daemon's unix socket ($XENSTORED_PATH, else /run/xenstored/socket), as
- * libxenstore speaks it. One request at a time; watch events that arrive
- * while a reply is awaited are queued for xs_read_watch().
+ * libxenstore speaks it. One request at a time, except in a batch; watch
+ * events that arrive while a reply is awaited are queued for
+ * xs_read_watch().
  *
  * Functions return 0 / a non-negative value, or -errno (the daemon's
  * error string mapped back to its errno, as libxenstore does).
@@ -48,6 +49,19 @@ int xs_unwatch(struct xs_client *c, const char *path, const char *token);
  */
 int xs_read_watch(struct xs_client *c, int timeout_ms, char **path,
                   char **token);
+
+/*
+ * Pipelining. Between xs_batch_begin and xs_batch_end, requests that
+ * return only a status (write, mkdir, rm, set_perms, ...) are sent
+ * without waiting: they return 0 at once and their replies are collected
+ * in order by the next request that wants an answer, or by xs_batch_end,
+ * which returns the first error and the index (0-based, among the
+ * requests of the batch that were only sent) of the request that had it.
+ * The daemon answers a connection's requests in order, so a batch of N
+ * costs one round trip instead of N.
+ */
+void xs_batch_begin(struct xs_client *c);
+int xs_batch_end(struct xs_client *c, unsigned *failed);
 
 /* errno for a daemon error string such as "ENOENT" (EINVAL if unknown). */
 int xs_errno_from_string(const char *s);
