@@ -8,7 +8,7 @@ XL_LITE_SRCS := $(addprefix tools/xl-lite/,main.c cmd_list.c cmd_ctl.c \
   common/xz_dec.c common/lzma2_dec.c common/bcj_x86.c common/crc.c
 XL_LITE_CFLAGS ?= -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
   -DMICA_HOST -Iinclude -Itools/xl-lite
-XL_LITE_LDFLAGS ?= -static
+XL_LITE_LDFLAGS ?= -static -pthread
 
 TOOLS += $(BUILD)/tools/xl-lite
 

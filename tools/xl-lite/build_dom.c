@@ -8,6 +8,7 @@
 #include "build_dom.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -316,6 +317,21 @@ static int boot_vcpu(struct builder *b)
 	return 0;
 }
 
+struct unpack_job {
+	struct xl_kernel *kernel;
+	const char *path;
+	int rc;
+	char err[256];
+};
+
+static void *unpack_kernel(void *arg)
+{
+	struct unpack_job *j = arg;
+
+	j->rc = xl_kernel_open(j->kernel, j->path, j->err, sizeof(j->err));
+	return NULL;
+}
+
 static int build(struct builder *b, struct xs_client *xs,
                  struct xl_built *out)
 {
@@ -326,17 +342,40 @@ static int build(struct builder *b, struct xs_client *xs,
 	char *cmdline = NULL;
 	int r;
 
-	if (xl_kernel_open(&b->kernel, c->kernel, b->err, b->errsz) < 0)
+	/*
+	 * Unpacking the kernel is the longest step and needs no hypervisor;
+	 * creating the domain and populating its memory need nothing from
+	 * the kernel. So the kernel is unpacked on another thread (dom0 has a
+	 * vCPU per CPU) while this one does those. xl's order is the same:
+	 * the domain exists before its kernel is read, and a kernel that
+	 * cannot be used destroys it again.
+	 */
+	struct unpack_job job = { .kernel = &b->kernel, .path = c->kernel };
+	pthread_t unpacker;
+	int threaded = pthread_create(&unpacker, NULL, unpack_kernel, &job) == 0;
+
+	if (!threaded)
+		unpack_kernel(&job);
+	r = 0;
+	if (c->ramdisk && xl_read_file(c->ramdisk, &b->ramdisk,
+	                               &b->ramdisk_len, b->err, b->errsz) < 0)
+		r = -1;
+	if (!r)
+		step(b, "read the ramdisk (%zu bytes)", b->ramdisk_len);
+	if (!r && (create(b) < 0 || set_memory(b) < 0))
+		r = -1;
+	if (threaded)
+		pthread_join(unpacker, NULL);
+	/* A kernel that cannot be used is the first thing to report. */
+	if (job.rc < 0) {
+		snprintf(b->err, b->errsz, "%s", job.err);
+		return -1;
+	}
+	if (r < 0)
 		return -1;
 	step(b, "read and unpacked the kernel (%zu bytes, ELF %zu bytes)",
 	     b->kernel.file_len, b->kernel.k.elf_len);
-	if (c->ramdisk && xl_read_file(c->ramdisk, &b->ramdisk,
-	                               &b->ramdisk_len, b->err, b->errsz) < 0)
-		return -1;
-	step(b, "read the ramdisk (%zu bytes)", b->ramdisk_len);
 	x = &b->kernel.k.xen;
-	if (create(b) < 0 || set_memory(b) < 0)
-		return -1;
 	if (xl_layout_compute(&b->l, x->virt_base, x->virt_kstart,
 	                      x->virt_alloc_end, b->ramdisk_len, b->nr_pages,
 	                      x->init_p2m != KIMG_UNSET ? x->init_p2m : 0,
