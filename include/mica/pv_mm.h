@@ -38,11 +38,15 @@ uint64_t *guest_l1e_slot(struct vcpu *v, uint64_t va, struct page_info **l1pg);
  * that keeps its frame and changes only flags that do not matter for
  * safety (A/D, NX, USER, GLOBAL, software bits) is stored as it is, as
  * Xen's fast path does, whoever owns the frame. Returns 0 or a negative
- * Xen errno; sets *flush when a mapping was removed or weakened (the
- * caller flushes the TLB).
+ * Xen errno. No TLB flush: a guest that removes or weakens a mapping
+ * flushes itself, as on Xen and on hardware; what its stale entries could
+ * reach is made harmless by the TLB-flush clock (arch/x86/flushtlb.c): a
+ * frame whose last reference or type reference goes is stamped, and is
+ * neither reused nor retyped before every CPU that may still hold a
+ * translation to it has flushed.
  */
 int pv_update_entry(struct domain *d, struct domain *pg_owner, uint64_t *slot, uint64_t type,
-                    unsigned idx, uint64_t val, bool preserve_ad, bool *flush);
+                    unsigned idx, uint64_t val, bool preserve_ad);
 /* Switch v's kernel (or user) base pointer to the L4 at mfn, as
  * MMUEXT_NEW_(USER_)BASEPTR (also MOV to CR3); 0 or -XEN_EINVAL. */
 int new_baseptr(struct vcpu *v, mfn_t mfn, bool user);

@@ -31,7 +31,7 @@
                         _PAGE_DIRTY | _PAGE_ACCESSED | _PAGE_USER)
 
 int pv_update_entry(struct domain *d, struct domain *pg_owner, uint64_t *slot, uint64_t type,
-                    unsigned idx, uint64_t val, bool preserve_ad, bool *flush)
+                    unsigned idx, uint64_t val, bool preserve_ad)
 {
     uint64_t old = *slot;
 
@@ -68,11 +68,6 @@ int pv_update_entry(struct domain *d, struct domain *pg_owner, uint64_t *slot, u
         __atomic_store_n(slot, val, __ATOMIC_RELEASE);
         pv_put_entry_refs(old, type);
     }
-    /* Anything that removes or weakens a mapping must leave no stale TLB entry. */
-    if ((old & _PAGE_PRESENT) &&
-        (!(val & _PAGE_PRESENT) || ((old ^ val) & PTE_ADDR_MASK) || ((old & ~val) & _PAGE_RW) ||
-         ((val & ~old) & _PAGE_NX)))
-        *flush = true;
     return 0;
 }
 
@@ -117,7 +112,7 @@ static bool may_use(const struct domain *curr, const struct domain *target)
  * two are the same domain (-EINVAL otherwise, as Xen).
  */
 static int mmu_normal_update(struct domain *pt_owner, struct domain *pg_owner, uint64_t ptr,
-                             uint64_t val, bool preserve_ad, bool *flush)
+                             uint64_t val, bool preserve_ad)
 {
     mfn_t mfn = ptr >> PAGE_SHIFT;
     unsigned idx = (ptr & (PAGE_SIZE - 1)) >> 3;
@@ -140,7 +135,7 @@ static int mmu_normal_update(struct domain *pt_owner, struct domain *pg_owner, u
         if (type != PGT_L1 && pg_owner != pt_owner)
             rc = -XEN_EINVAL;
         else
-            rc = pv_update_entry(pt_owner, pg_owner, slot, type, idx, val, preserve_ad, flush);
+            rc = pv_update_entry(pt_owner, pg_owner, slot, type, idx, val, preserve_ad);
         put_page_type(pg);
     } else if (get_page_type(pg, PGT_WRITABLE) == 0) {
         /* Not a page table: an ordinary write to a writable frame. */
@@ -169,7 +164,6 @@ static int mmu_normal_update(struct domain *pt_owner, struct domain *pg_owner, u
 long do_mmu_update(guest_ptr_t reqs, unsigned int count, guest_ptr_t done, unsigned int foreigndom)
 {
     struct domain *curr = current->domain, *pt_owner = curr, *pg_owner;
-    bool flush = false;
     unsigned int i;
     long rc = 0;
 
@@ -203,7 +197,7 @@ long do_mmu_update(guest_ptr_t reqs, unsigned int count, guest_ptr_t done, unsig
                 break;
             }
             rc = mmu_normal_update(pt_owner, pg_owner, req.ptr & ~7ULL, req.val,
-                                   cmd == MMU_PT_UPDATE_PRESERVE_AD, &flush);
+                                   cmd == MMU_PT_UPDATE_PRESERVE_AD);
             break;
         case MMU_MACHPHYS_UPDATE: {
             mfn_t mfn = req.ptr >> PAGE_SHIFT;
@@ -222,9 +216,10 @@ long do_mmu_update(guest_ptr_t reqs, unsigned int count, guest_ptr_t done, unsig
         if (rc)
             break;
     }
-    /* A mapping went away: no vCPU of the tables' owner may keep using it. */
-    if (flush)
-        flush_tlb_domain(pt_owner);
+    /*
+     * No flush, as on Xen: the guest flushes after removing or weakening
+     * its own mappings (see pv_update_entry for why nothing else needs it).
+     */
     /* As Xen: a *done that cannot be written is ignored, not an error. */
     if (done)
         (void)copy_to_guest(done, &i, sizeof(i));
@@ -259,7 +254,6 @@ static long update_va_mapping(struct domain *pg_owner, unsigned long va, uint64_
 {
     struct vcpu *v = current;
     struct page_info *l1pg;
-    bool flush = false;
 
     if (!pv_is_canonical(va) || (va >= HV_VIRT_START && va < HV_VIRT_END))
         return -XEN_EINVAL;
@@ -271,7 +265,7 @@ static long update_va_mapping(struct domain *pg_owner, unsigned long va, uint64_
         return -XEN_EINVAL;
     }
     int rc = pv_update_entry(v->domain, pg_owner, slot, PGT_L1, (unsigned)((va >> 12) & 511), val,
-                             false, &flush);
+                             false);
     put_page_type(l1pg);
     put_page(l1pg);
     if (rc)
@@ -284,15 +278,15 @@ static long update_va_mapping(struct domain *pg_owner, unsigned long va, uint64_
     bool wide = flags & ~UVMF_FLUSHTYPE_MASK;
     switch (flags & UVMF_FLUSHTYPE_MASK) {
     case UVMF_TLB_FLUSH:
-        if (wide || flush)
+        if (wide)
             flush_tlb_domain(v->domain);
         else
             write_cr3(read_cr3());
         break;
     case UVMF_INVLPG:
     default:
-        /* The guest asked for no flush; a removed mapping still gets one. */
-        if (wide || flush)
+        /* UVMF_NONE flushes nothing, as on Xen (the guest's business). */
+        if (wide)
             flush_va_domain(v->domain, va);
         else if ((flags & UVMF_FLUSHTYPE_MASK) == UVMF_INVLPG)
             invlpg((void *)va);

@@ -92,8 +92,7 @@ enum outcome { PTWR_DONE, PTWR_RETRY, PTWR_REFUSE };
  * happens only if the entry's bytes still equal 'expect'.
  */
 static enum outcome store_entry(struct domain *d, uint64_t *slot, unsigned idx, unsigned off,
-                                unsigned size, uint64_t val, bool atomic, uint64_t expect,
-                                bool *flush)
+                                unsigned size, uint64_t val, bool atomic, uint64_t expect)
 {
     uint64_t full = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
     uint64_t mask = size == 8 ? ~0ULL : ((1ULL << (8 * size)) - 1) << (8 * off);
@@ -101,7 +100,7 @@ static enum outcome store_entry(struct domain *d, uint64_t *slot, unsigned idx, 
 
     if (atomic && ((full & mask) >> (8 * off)) != expect)
         return PTWR_RETRY;
-    return pv_update_entry(d, d, slot, PGT_L1, idx, nval, false, flush) ? PTWR_REFUSE : PTWR_DONE;
+    return pv_update_entry(d, d, slot, PGT_L1, idx, nval, false) ? PTWR_REFUSE : PTWR_DONE;
 }
 
 static enum outcome emulate(struct vcpu *v, struct cpu_user_regs *regs, uint64_t cr2,
@@ -146,10 +145,9 @@ static enum outcome emulate(struct vcpu *v, struct cpu_user_regs *regs, uint64_t
         if (((ea ^ cr2) & PAGE_MASK) || (ea & (insn.size - 1)))
             return PTWR_REFUSE;
         uint64_t *slot = (uint64_t *)mfn_to_virt(l1mfn) + ((ea & ~PAGE_MASK) >> 3);
-        bool flush = false;     /* the guest's to do (see the top of the file) */
         enum outcome o = store_entry(v->domain, slot, (unsigned)((ea & ~PAGE_MASK) >> 3),
                                      (unsigned)(ea & 7), insn.size, res.mem_new, res.atomic,
-                                     old, &flush);
+                                     old);
         if (o == PTWR_REFUSE)
             return PTWR_REFUSE;
         if (o == PTWR_RETRY) {
