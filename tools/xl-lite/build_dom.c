@@ -116,7 +116,6 @@ static int set_memory(struct builder *b)
 {
 	const struct xlcfg *c = b->cfg;
 	long mem = c->memory ? c->memory : XL_DEFAULT_MEMORY_MB;
-	long maxmem = c->maxmem > mem ? c->maxmem : mem;
 	struct xen_domctl d;
 	uint64_t done = 0;
 	xen_pfn_t *list;
@@ -125,7 +124,9 @@ static int set_memory(struct builder *b)
 	memset(&d, 0, sizeof(d));
 	d.cmd = XEN_DOMCTL_max_mem;
 	d.domain = (domid_t)b->domid;
-	d.u.max_mem.max_memkb = (uint64_t)maxmem * 1024 + MAXMEM_SLACK_KB;
+	/* As libxl: the hypervisor's limit follows the target (memory=), not
+	 * maxmem=; mem-set raises both when the guest may balloon up. */
+	d.u.max_mem.max_memkb = (uint64_t)mem * 1024 + MAXMEM_SLACK_KB;
 	r = hc_domctl(&d);
 	if (r < 0)
 		return fail(b, r, "max_mem");

@@ -250,13 +250,150 @@ int xl_parse_mem_kb(const char *s, char unit, uint64_t *kb)
 	return 0;
 }
 
+/* libxl adds 1 MiB of slack to the hypervisor's limit (x86 extra memory). */
+#define MEM_SLACK_KB 1024
+/* libxl refuses to shrink dom0 below this (LIBXL_MIN_DOM0_MEM). */
+#define MIN_DOM0_KB (128 * 1024)
+
+static int set_max_mem(uint32_t id, uint64_t kb)
+{
+	struct xen_domctl d;
+
+	memset(&d, 0, sizeof(d));
+	d.cmd = XEN_DOMCTL_max_mem;
+	d.domain = (domid_t)id;
+	d.u.max_mem.max_memkb = kb + MEM_SLACK_KB;
+	return hc_domctl(&d);
+}
+
+/* A memory/... node of the domain, in KiB; dom0's are filled in from the
+ * hypervisor's view the first time, as libxl does. */
+static int read_mem_node(struct xl_ctx *ctx, uint32_t tx, uint32_t id,
+                         const char *leaf, uint64_t *kb)
+{
+	struct xen_domctl_getdomaininfo info;
+	char p[80], *v, *end;
+	int r;
+
+	snprintf(p, sizeof(p), "/local/domain/%u/memory/%s", id, leaf);
+	v = xs_read(ctx->xs, tx, p, &r);
+	if (!v && id == 0 && hc_getdomaininfo(0, &info) == 0) {
+		*kb = (uint64_t)(strcmp(leaf, "target") ? info.max_pages
+		                                         : info.tot_pages) * 4;
+		return 0;
+	}
+	if (!v) {
+		fprintf(ctx->err, "cannot read %s: %s\n", p, strerror(-r));
+		return -1;
+	}
+	*kb = strtoull(v, &end, 10);
+	r = *v && !*end ? 0 : -1;
+	if (r)
+		fprintf(ctx->err, "invalid memory size %s in %s\n", v, p);
+	free(v);
+	return r;
+}
+
+static int write_mem_node(struct xl_ctx *ctx, uint32_t tx, uint32_t id,
+                          const char *leaf, uint64_t kb)
+{
+	char p[80], v[32];
+	int r;
+
+	snprintf(p, sizeof(p), "/local/domain/%u/memory/%s", id, leaf);
+	snprintf(v, sizeof(v), "%llu", (unsigned long long)kb);
+	r = xs_write(ctx->xs, tx, p, v);
+	if (r < 0)
+		fprintf(ctx->err, "cannot write %s: %s\n", p, strerror(-r));
+	return r;
+}
+
+/* mem-max: the static maximum may not fall below the current target. */
+static int set_static_max(struct xl_ctx *ctx, uint32_t id, uint64_t kb)
+{
+	uint64_t target;
+	int r;
+
+	if (read_mem_node(ctx, 0, id, "target", &target) < 0)
+		return -1;
+	if (kb < target) {
+		fprintf(ctx->err, "domain %u: memory_static_max must be greater "
+		        "than or equal to memory_dynamic_max\n", id);
+		return -1;
+	}
+	r = set_max_mem(id, kb);
+	if (r < 0) {
+		fprintf(ctx->err, "domain %u: max_mem %llu KiB: %s\n", id,
+		        (unsigned long long)kb + MEM_SLACK_KB, hc_strerror(r));
+		return -1;
+	}
+	return write_mem_node(ctx, 0, id, "static-max", kb);
+}
+
+/*
+ * mem-set: the balloon target, at most the static maximum; the
+ * hypervisor's limit follows the target (xl's "enforce"), so a guest
+ * cannot take back what it was asked to give. One transaction, retried
+ * on conflict, like libxl_set_memory_target.
+ */
+static int set_target(struct xl_ctx *ctx, uint32_t id, uint64_t kb)
+{
+	uint64_t max;
+	uint32_t tx;
+	char p[80], v[32], *vm;
+	int r;
+
+	for (;;) {
+		r = xs_transaction_start(ctx->xs, &tx);
+		if (r < 0) {
+			fprintf(ctx->err, "cannot start a transaction: %s\n",
+			        strerror(-r));
+			return -1;
+		}
+		r = read_mem_node(ctx, tx, id, "static-max", &max);
+		if (!r && kb > max) {
+			fprintf(ctx->err, "domain %u: memory_dynamic_max must be "
+			        "less than or equal to memory_static_max\n", id);
+			r = -1;
+		}
+		if (!r && id == 0 && kb < MIN_DOM0_KB) {
+			fprintf(ctx->err, "New target %llu for dom0 is below the "
+			        "minimum threshold\n", (unsigned long long)kb);
+			r = -1;
+		}
+		if (!r && (r = set_max_mem(id, kb)) < 0)
+			fprintf(ctx->err, "domain %u: max_mem %llu KiB: %s\n", id,
+			        (unsigned long long)kb + MEM_SLACK_KB,
+			        hc_strerror(r));
+		if (!r)
+			r = write_mem_node(ctx, tx, id, "target", kb);
+		snprintf(p, sizeof(p), "/local/domain/%u/vm", id);
+		vm = r ? NULL : xs_read(ctx->xs, tx, p, NULL);
+		if (vm) {
+			snprintf(p, sizeof(p), "%s/memory", vm);
+			snprintf(v, sizeof(v), "%llu", (unsigned long long)kb / 1024);
+			r = xs_write(ctx->xs, tx, p, v);
+			free(vm);
+		}
+		if (r) {
+			xs_transaction_end(ctx->xs, tx, 0);
+			return -1;
+		}
+		r = xs_transaction_end(ctx->xs, tx, 1);
+		if (r != -EAGAIN)
+			break;
+	}
+	if (r < 0)
+		fprintf(ctx->err, "cannot commit the memory target: %s\n",
+		        strerror(-r));
+	return r;
+}
+
 static int mem_op(struct xl_ctx *ctx, int argc, char **argv, bool max)
 {
 	const char *verb = max ? "mem-max" : "mem-set";
 	uint64_t kb;
 	uint32_t id;
-	char p[80], v[32];
-	int r;
 
 	if (argc != 3) {
 		xl_verb_help(ctx, verb);
@@ -270,28 +407,9 @@ static int mem_op(struct xl_ctx *ctx, int argc, char **argv, bool max)
 	}
 	if (xl_need_xs(ctx) < 0)
 		return 1;
-	snprintf(v, sizeof(v), "%llu", (unsigned long long)kb);
-	if (max) {
-		struct xen_domctl d;
-
-		memset(&d, 0, sizeof(d));
-		d.cmd = XEN_DOMCTL_max_mem;
-		d.domain = (domid_t)id;
-		d.u.max_mem.max_memkb = kb + 1024; /* libxl's slack */
-		r = hc_domctl(&d);
-		if (r < 0) {
-			fprintf(ctx->err, "cannot set domid %u static max memory to : "
-			        "%llukb:%s\n", id, (unsigned long long)kb,
-			        hc_strerror(r));
-			return 1;
-		}
-		snprintf(p, sizeof(p), "/local/domain/%u/memory/static-max", id);
-	} else {
-		snprintf(p, sizeof(p), "/local/domain/%u/memory/target", id);
-	}
-	r = xs_write(ctx->xs, 0, p, v);
-	if (r < 0) {
-		fprintf(ctx->err, "cannot write %s: %s\n", p, strerror(-r));
+	if ((max ? set_static_max : set_target)(ctx, id, kb) < 0) {
+		fprintf(ctx->err, "cannot set domid %u %s max memory to : %s\n",
+		        id, max ? "static" : "dynamic", argv[2]);
 		return 1;
 	}
 	return 0;
