@@ -131,6 +131,8 @@ struct domain *domain_create(domid_t id, bool privileged, unsigned int max_vcpus
     d->page_list_head = PAGE_LIST_NULL;
     d->page_lock = (spinlock_t)SPINLOCK_INIT;
     d->domain_lock = (spinlock_t)SPINLOCK_INIT;
+    d->vpit_lock = (spinlock_t)SPINLOCK_INIT;
+    vpit_reset(&d->vpit);
 
     /* shared_info: a Mica page the guest maps by its machine address. */
     d->shared_info = alloc_pages(0);

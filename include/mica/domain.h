@@ -16,6 +16,7 @@
 #include <mica/sched_state.h>
 #include <mica/spinlock.h>
 #include <mica/types.h>
+#include <mica/vpit.h>
 
 #define MAX_VCPUS_PER_DOMAIN 32   /* XEN_LEGACY_MAX_VCPUS: vcpu_info in shared_info */
 #define MAX_DOMAINS          64
@@ -115,6 +116,9 @@ struct domain {
     /* Emulated port state (arch/x86/pv/ioport.c): CMOS index, PCI CONFIG_ADDRESS. */
     uint8_t cmos_idx;
     uint32_t pci_cf8;
+    /* PIT channel 2 (arch/x86/pv/vpit.c), with XEN_X86_EMU_PIT. */
+    struct vpit vpit;
+    spinlock_t vpit_lock;
     bool is_dying;
     bool is_shutting_down;
     unsigned int pause_count;           /* paused by the toolstack/hypervisor */

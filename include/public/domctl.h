@@ -103,9 +103,10 @@
 
 /*
  * struct xen_arch_domainconfig: x86 emulation choices for a new domain.
- * A PV domain asks for no emulated devices: emulation_flags must be 0
- * (XEN_X86_EMU_* are HVM devices; anything else is -EINVAL on Mica, as
- * on Xen for PV). misc_flags may hold XEN_X86_MSR_RELAXED, which Mica
+ * A PV domain may ask for one emulated device: emulation_flags is 0 or
+ * XEN_X86_EMU_PIT (PIT channel 2 and port 0x61, which the hardware domain
+ * always gets; arch/x86/pv/vpit.c). The other XEN_X86_EMU_* are HVM
+ * devices (-EOPNOTSUPP), unknown bits -EINVAL, as on Xen. misc_flags may hold XEN_X86_MSR_RELAXED, which Mica
  * accepts and ignores (its PV MSR emulation already answers unknown
  * reads with 0). Reported back unchanged by getdomaininfo.
  */

@@ -24,6 +24,7 @@
 #include <asm/regs.h>
 #include <asm/x86.h>
 #include <public/xen.h>
+#include <public/domctl.h>
 #include <mica/bootinfo.h>
 #include <mica/console.h>
 #include <mica/console_ring.h>
@@ -428,6 +429,7 @@ int dom0_build(const struct boot_info *bi)
     if (!d)
         panic("dom0: cannot create the domain (out of memory?)");
     d->vcpus_visible = true;
+    d->arch_emulation_flags = XEN_X86_EMU_PIT;      /* as Xen gives its PV hardware domain */
     struct builder b = { .d = d, .nr_pages = dom0_nr_pages() };
     uint64_t initrd_len = initrd_module ? initrd_module->end - initrd_module->start : 0;
     compute_layout(&b.l, &k, initrd_len, b.nr_pages, !d->is_privileged);

@@ -17,7 +17,8 @@
  *    | ports            | owner            | guest sees                           |
  *    |------------------|------------------|--------------------------------------|
  *    | 0x20-0x21, 0xa0-0xa1 | legacy PIC (masked by Mica) | reads all ones, writes dropped |
- *    | 0x40-0x43, 0x61  | PIT, port B (Mica's TSC calibration) | all ones, dropped (Xen emulates PIT channel 2 for dom0) |
+ *    | 0x40-0x41        | PIT channels 0, 1 (Mica's TSC calibration) | all ones, dropped (as Xen) |
+ *    | 0x42-0x43, 0x61  | PIT channel 2, port B | emulated for a domain created with XEN_X86_EMU_PIT (dom0 always): arch/x86/pv/vpit.c; else all ones, dropped (as Xen) |
  *    | console UART, 8 ports | Mica's console (COM1 = 0x3f8) | all ones, dropped (as Xen) |
  *    | 0x70-0x71        | CMOS RTC (Mica's wall clock) | emulated: 0x70 latches the index per domain, 0x71 reads/writes that CMOS register (privileged domain only), as Xen |
  *    | 0xcf8 (dword), 0xcfc-0xcff | PCI configuration | emulated: CONFIG_ADDRESS is latched per domain, data accesses go to the device under Mica's control (privileged domain only), as Xen |
@@ -36,11 +37,13 @@
  */
 #include <asm/regs.h>
 #include <asm/x86.h>
+#include <public/domctl.h>
 #include <mica/domain.h>
 #include <mica/spinlock.h>
 #include <mica/guest_access.h>
 #include <mica/pv.h>
 #include <mica/serial.h>
+#include <mica/time.h>
 
 #define EFLAGS_DF        (1UL << 10)
 #define EFLAGS_IOPL      (3UL << 12)
@@ -120,6 +123,12 @@ static unsigned int pci_data_size(unsigned int port, unsigned int bytes)
     return size == 3 ? 2 : size;
 }
 
+/* Port 0x42, 0x43 or 0x61 of a domain created with the emulated PIT. */
+static bool has_vpit(const struct domain *d, unsigned int port)
+{
+    return (d->arch_emulation_flags & XEN_X86_EMU_PIT) && vpit_port(port);
+}
+
 static bool pci_cf8_enabled(const struct domain *d)
 {
     return d->is_privileged && (d->pci_cf8 & 0x80000000u);
@@ -157,6 +166,10 @@ static uint32_t guest_in(struct domain *d, unsigned int port, unsigned int bytes
                 sub = hw_in(port, size);
                 spin_unlock_irqrestore(&index_data_lock, f);
             }
+        } else if (has_vpit(d, port)) {
+            unsigned long f = spin_lock_irqsave(&d->vpit_lock);
+            sub = vpit_read(&d->vpit, port, now_ns());
+            spin_unlock_irqrestore(&d->vpit_lock, f);
         } else if (ioports_permitted(d, port, port)) {
             if (bytes > 1 && !(port & 1) && ioports_permitted(d, port, port + 1)) {
                 size = 2;
@@ -204,6 +217,10 @@ static void guest_out(struct domain *d, unsigned int port, unsigned int bytes, u
                 hw_out(port, size, data);
                 spin_unlock_irqrestore(&index_data_lock, f);
             }
+        } else if (has_vpit(d, port)) {
+            unsigned long f = spin_lock_irqsave(&d->vpit_lock);
+            vpit_write(&d->vpit, port, (uint8_t)data, now_ns());
+            spin_unlock_irqrestore(&d->vpit_lock, f);
         } else if (ioports_permitted(d, port, port)) {
             if (bytes > 1 && !(port & 1) && ioports_permitted(d, port, port + 1))
                 size = 2;

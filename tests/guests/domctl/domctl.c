@@ -460,6 +460,10 @@ void test_main(void)
     CHECK(found == b && di.domain == b, "getdomaininfo(3) gave d%u/%u", found, di.domain);
     CHECK_RC(info(100, &di, NULL), -XEN_ESRCH);
     CHECK_RC(info(DOMID_SELF, &di, NULL), -XEN_EINVAL);
+    /* The PV hardware domain always has the PIT (channel 2, port 0x61). */
+    CHECK_RC(info(0, &di, NULL), 0);
+    CHECK(di.arch_config.emulation_flags == XEN_X86_EMU_PIT, "d0 emulation flags %#x",
+          di.arch_config.emulation_flags);
 
     test_pause_counting(a);
     test_memory(a);
