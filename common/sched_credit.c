@@ -102,6 +102,11 @@ bool credit_preempts(enum credit_pri running, enum credit_pri waiting, bool slic
     return waiting == running && slice_over;
 }
 
+bool credit_ratelimited(uint64_t ran_ns, uint64_t limit_ns, bool yielded)
+{
+    return !yielded && ran_ns < limit_ns;
+}
+
 int64_t credit_cap_refill(int64_t left, uint32_t cap, uint64_t period_ns)
 {
     int64_t budget = (int64_t)((uint64_t)cap * period_ns / 100);

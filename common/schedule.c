@@ -10,9 +10,10 @@
  * vCPUs, in proportion to their weights (and no more than a cap allows),
  * split evenly among each domain's active vCPUs; running costs credit.
  * A vCPU with credit left is UNDER, one without OVER; a vCPU woken from
- * blocking with credit left is BOOSTed ahead of both and preempts them at
- * once, so interrupts and I/O completions are seen quickly. Each CPU runs
- * the best of its queue (FIFO within a priority) for a 30 ms slice. A CPU
+ * blocking with credit left is BOOSTed ahead of both and preempts them as
+ * soon as the running one has had 1 ms (the rate limit), so interrupts and
+ * I/O completions are seen quickly. Each CPU runs the best of its queue
+ * (FIFO within a priority) for a 30 ms slice. A CPU
  * about to idle or to run an OVER vCPU first takes a better vCPU waiting on
  * another CPU. A capped domain that has used its cap for the period is
  * parked (not runnable) until the next one.
@@ -43,6 +44,7 @@
 #include <mica/domain.h>
 #include <mica/event.h>
 #include <mica/panic.h>
+#include <mica/param.h>
 #include <mica/pv.h>
 #include <mica/rcu.h>
 #include <mica/runstate.h>
@@ -51,6 +53,16 @@
 #include <mica/smp.h>
 #include <mica/spinlock.h>
 #include <mica/time.h>
+
+/*
+ * Xen's sched_ratelimit_us: a vCPU switched in runs at least this long
+ * before a waiting one (even a BOOSTed one) may preempt it, unless it
+ * yields or blocks. Without it a guest and dom0 trading event-channel
+ * notifications on one CPU switch on every one (a guest replaying its
+ * console log to xenconsoled). 0 turns it off; at most the slice.
+ */
+static unsigned int opt_sched_ratelimit_us = 1000;
+integer_param("sched_ratelimit_us", opt_sched_ratelimit_us);
 
 #define CAP_KEEP 0xffffu        /* putinfo's "leave the cap as it is" (Xen's (uint16_t)~0) */
 
@@ -64,6 +76,8 @@ struct pcpu_sched {
     unsigned int nr_placed, nr_queued;
     uint64_t slice_end;                     /* when the running vCPU's slice ends */
     uint64_t cap_end;                       /* when its capped domain runs out, 0: not capped */
+    uint64_t run_since;                     /* when the running vCPU was switched in */
+    uint64_t ratelimit_end;                 /* a preemption held back until then, 0: none */
     bool resched;                           /* look again at the next exit */
 } __attribute__((aligned(64)));
 
@@ -614,6 +628,12 @@ static void steal(struct pcpu_sched *pc, enum credit_pri local)
 
 static void schedule(void);
 
+static uint64_t ratelimit_ns(void)
+{
+    uint64_t ns = (uint64_t)opt_sched_ratelimit_us * 1000;
+    return ns < SCHED_SLICE_NS ? ns : SCHED_SLICE_NS;
+}
+
 void vcpu_block_wait(void)
 {
     cli();
@@ -666,7 +686,11 @@ static void schedule(void)
         local = prev->sched.pri;
     if (local <= CREDIT_PRI_OVER)
         steal(pc, local);
-    if (keep && credit_preempts(prev->sched.pri, runq_best(pc), slice_over, prev->yielded)) {
+    pc->ratelimit_end = 0;
+    if (keep && credit_preempts(prev->sched.pri, runq_best(pc), slice_over, prev->yielded) &&
+        credit_ratelimited(now - pc->run_since, ratelimit_ns(), prev->yielded))
+        pc->ratelimit_end = pc->run_since + ratelimit_ns();     /* the timer comes back then */
+    else if (keep && credit_preempts(prev->sched.pri, runq_best(pc), slice_over, prev->yielded)) {
         prev->boosted = false;
         prev->sched.pri = credit_priority(prev->sched.credit);
         runq_insert(pc, prev, prev->yielded);
@@ -692,6 +716,7 @@ static void schedule(void)
         /* After its v->processor (stealing): TLB shootdowns read the two in this order. */
         __atomic_store_n(&next->is_running, true, __ATOMIC_RELEASE);
         next->sched.run_start = now;
+        pc->run_since = now;
         pc->slice_end = now + SCHED_SLICE_NS;
         pc->cap_end = cap_deadline(next, now);
         __atomic_and_fetch(&idle_cpus, ~(1u << cpu), __ATOMIC_RELEASE);
@@ -766,7 +791,7 @@ uint64_t sched_slice_end(unsigned int cpu)
     if (contended)
         t = pc->slice_end;
     if (pc->curr)
-        t = earliest(t, pc->cap_end);
+        t = earliest(t, earliest(pc->cap_end, pc->ratelimit_end));
     /* Accounting on time while it matters: vCPUs wait, or caps are in play. */
     if (contended || pc->cap_end || __atomic_load_n(&nr_parked, __ATOMIC_ACQUIRE))
         t = earliest(t, __atomic_load_n(&next_acct, __ATOMIC_RELAXED));

@@ -62,6 +62,13 @@ bool credit_wake_boosts(int64_t credit);
 bool credit_preempts(enum credit_pri running, enum credit_pri waiting, bool slice_over, bool yielded);
 
 /*
+ * Is a preemption held back because the running vCPU was switched in only
+ * ran_ns ago, less than the rate limit (Xen's sched_ratelimit_us)? Never
+ * for a vCPU that yielded.
+ */
+bool credit_ratelimited(uint64_t ran_ns, uint64_t limit_ns, bool yielded);
+
+/*
  * A capped domain's run-time budget for the next period: cap% of one
  * period, less any overshoot of the last one (at most one period's worth
  * is carried). Unused budget is not carried.

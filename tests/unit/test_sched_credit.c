@@ -3,9 +3,10 @@
  * The credit scheduler's decisions (common/sched_credit.c): shares, bounds,
  * priorities, preemption, caps, steal choice; then a small simulation that
  * drives them the way common/schedule.c does (priority-sorted FIFO run
- * queues, 30 ms slices, accounting every period from the time that passed,
- * cap deadlines, stealing) to check the outcomes: weights give proportional
- * shares, a cap holds, a woken vCPU gets the CPU at once.
+ * queues, 30 ms slices, the 1 ms rate limit, accounting every period from
+ * the time that passed, cap deadlines, stealing) to check the outcomes:
+ * weights give proportional shares, a cap holds, a woken vCPU gets the CPU
+ * as soon as the running one has had 1 ms.
  */
 #include <check.h>
 #include <stdio.h>
@@ -98,6 +99,11 @@ START_TEST(test_preemption_rules)
 	/* ...unless the running one yields. */
 	ck_assert(credit_preempts(CREDIT_PRI_UNDER, CREDIT_PRI_OVER, false, true));
 	ck_assert(!credit_preempts(CREDIT_PRI_UNDER, CREDIT_PRI_NONE, true, true));
+	/* The rate limit holds a preemption back for a vCPU just switched in, not for a yielder. */
+	ck_assert(credit_ratelimited(999999, 1000000, false));
+	ck_assert(!credit_ratelimited(1000000, 1000000, false));
+	ck_assert(!credit_ratelimited(0, 1000000, true));
+	ck_assert(!credit_ratelimited(0, 0, false));
 }
 END_TEST
 
@@ -129,6 +135,7 @@ END_TEST
 #define MAXC 4
 #define STEP (100 * 1000ULL)    /* 0.1 ms */
 #define SCHED_SLICE_TEST (30 * MS)  /* schedule.c's SCHED_SLICE_NS */
+#define RATELIMIT_TEST (1 * MS)     /* schedule.c's default sched_ratelimit_us */
 
 struct sdom {
 	uint32_t weight, cap;
@@ -148,7 +155,11 @@ struct svcpu {
 static struct sdom doms[MAXV];
 static struct svcpu vs[MAXV];
 static int nv, nd, ncpu;
-static struct { int curr; int q[MAXV]; int nq; uint64_t slice_end, cap_end; bool resched; } cpus[MAXC];
+static struct {
+	int curr, q[MAXV], nq;
+	uint64_t slice_end, cap_end, run_since, ratelimit_end;
+	bool resched;
+} cpus[MAXC];
 static uint64_t now, last_acct;
 
 static bool s_runnable(int i)
@@ -302,7 +313,11 @@ static void schedule(int c)
 		local = vs[prev].pri;
 	if (local <= CREDIT_PRI_OVER)
 		steal(c, local);
-	if (keep && credit_preempts(vs[prev].pri, q_best(c), slice_over, false)) {
+	cpus[c].ratelimit_end = 0;
+	if (keep && credit_preempts(vs[prev].pri, q_best(c), slice_over, false) &&
+	    credit_ratelimited(now - cpus[c].run_since, RATELIMIT_TEST, false))
+		cpus[c].ratelimit_end = cpus[c].run_since + RATELIMIT_TEST;
+	else if (keep && credit_preempts(vs[prev].pri, q_best(c), slice_over, false)) {
 		vs[prev].boosted = false;
 		vs[prev].pri = credit_priority(vs[prev].credit);
 		q_insert(c, prev);
@@ -325,13 +340,14 @@ static void schedule(int c)
 			vs[next].running = true;
 			vs[next].run_start = now;
 			vs[next].cpu = c;
-			vs[next].woken = false;
+			cpus[c].run_since = now;
 			if (vs[next].woken && now - vs[next].woke_at > vs[next].max_wait) {
 				vs[next].max_wait = now - vs[next].woke_at;
 				if (getenv("SIM_DEBUG"))
 					fprintf(stderr, "t=%lu v%d waited %lu credit %ld pri %d\n", (unsigned long)now, next,
 						(unsigned long)vs[next].max_wait, (long)vs[next].credit, vs[next].pri);
 			}
+			vs[next].woken = false;
 			cpus[c].slice_end = now + SCHED_SLICE_TEST;
 		}
 		cpus[c].curr = next;
@@ -389,7 +405,8 @@ static void sim_run(uint64_t until, void (*tick)(void))
 		for (int c = 0; c < ncpu; c++) {
 			/* Slices end while any CPU has vCPUs waiting (so a CPU running OVER can steal). */
 			bool due = cpus[c].resched || (waiting && now >= cpus[c].slice_end) ||
-				   (cpus[c].cap_end && now >= cpus[c].cap_end) || cpus[c].curr < 0;
+				   (cpus[c].cap_end && now >= cpus[c].cap_end) ||
+				   (cpus[c].ratelimit_end && now >= cpus[c].ratelimit_end) || cpus[c].curr < 0;
 			if (due)
 				schedule(c);
 		}
@@ -503,12 +520,61 @@ START_TEST(test_sim_woken_preempts_over)
 	inter_next_wake = 5 * MS;
 	inter_run_until = 0;
 	inter_wakes = 0;
+	/* Until the first accounting nobody has credit: the first wake-ups are not boosted. */
+	sim_run(2 * P, interactive_tick);
+	vs[inter].max_wait = 0;
 	sim_run(5ULL * 1000 * MS, interactive_tick);
-	/* The hog is OVER most of the time, the interactive one UNDER: BOOST on each wake, served at once. */
+	/*
+	 * The hog is OVER most of the time, the interactive one UNDER: BOOST on
+	 * each wake, served once the hog has had the rate limit's 1 ms.
+	 */
 	ck_assert_uint_gt(inter_wakes, 400);
-	ck_assert_msg(vs[inter].max_wait <= STEP, "woken vCPU waited %lu ns", (unsigned long)vs[inter].max_wait);
+	ck_assert_msg(vs[inter].max_wait <= RATELIMIT_TEST + STEP, "woken vCPU waited %lu ns",
+		      (unsigned long)vs[inter].max_wait);
 	double fi = (double)vs[inter].used / (double)now;
 	ck_assert_msg(fi > 0.08 && fi < 0.12, "interactive ran %.3f", fi);
+}
+END_TEST
+
+/*
+ * Runs 0.1 ms, blocks, wakes 0.3 ms later: just after the hog got the CPU
+ * back. Counts the wake-ups and those that waited for the rest of the
+ * hog's 1 ms.
+ */
+static uint64_t quick_wake_at;
+static unsigned quick_wakes, quick_held;
+
+static void quick_tick(void)
+{
+	struct svcpu *v = &vs[inter];
+	if (v->running && v->run_start + STEP == now) {        /* started in the last step */
+		uint64_t waited = v->run_start - v->woke_at;
+		quick_wakes++;
+		quick_held += waited >= RATELIMIT_TEST - 4 * STEP && waited <= RATELIMIT_TEST - 2 * STEP;
+	}
+	if (v->running && now >= v->run_start + STEP) {
+		v->blocked = true;
+		cpus[v->cpu].resched = true;
+		quick_wake_at = now + 3 * STEP;
+	}
+	if (v->blocked && !v->running && now >= quick_wake_at)
+		wake(inter, true);
+}
+
+START_TEST(test_sim_ratelimit_holds_preemption)
+{
+	/* The hog, switched in 0.3 ms before each BOOSTed wake-up, keeps the CPU for its 1 ms. */
+	sim_init(1);
+	int hog = add_vcpu(add_dom(256, 0), 0);
+	inter = add_vcpu(add_dom(256, 0), 0);
+	wake(hog, false);
+	quick_wake_at = 5 * MS;
+	sim_run(2 * P, quick_tick);
+	quick_wakes = quick_held = 0;
+	sim_run(1000 * MS, quick_tick);
+	ck_assert_uint_gt(quick_wakes, 500);
+	ck_assert_msg(quick_held >= quick_wakes * 9 / 10, "%u of %u wake-ups waited ~0.7 ms",
+		      quick_held, quick_wakes);
 }
 END_TEST
 
@@ -610,6 +676,7 @@ static Suite *sched_credit_suite(void)
 	tcase_add_test(sim, test_sim_cap_with_competitor);
 	tcase_add_test(sim, test_sim_cap_two_cpus);
 	tcase_add_test(sim, test_sim_woken_preempts_over);
+	tcase_add_test(sim, test_sim_ratelimit_holds_preemption);
 	tcase_add_test(sim, test_sim_steal_balances);
 	tcase_add_test(sim, test_sim_weights_on_two_cpus);
 	tcase_add_test(sim, test_sim_no_pileup);
