@@ -199,8 +199,9 @@ static struct page_info *alloc_frames(const struct alloc_flags *f, unsigned int 
     if (!pg)
         return NULL;
     mfn_t mfn = page_to_mfn(pg);
-    /* Whatever the frames held before (another guest's data, Mica's) must not show. */
-    memset(mfn_to_virt(mfn), 0, PAGE_SIZE << order);
+    /* Whatever the frames held before (another guest's data, Mica's) must
+     * not show; most were zeroed while a CPU idled. */
+    clear_allocated_frames(pg, order);
     for (uint64_t i = 0; i < (1ULL << order); i++)
         set_m2p(mfn + i, INVALID_M2P_ENTRY);
     return pg;

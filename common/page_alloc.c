@@ -55,7 +55,7 @@ static void mark_block(struct page_heap *h, mfn_t mfn, unsigned order, bool free
 {
     for (mfn_t i = 0; i < (1ULL << order); i++) {
         struct page_info *pg = &h->frames[mfn + i];
-        pg->flags = (uint8_t)((pg->flags & PGF_RAM) | (free ? PGF_FREE : 0));
+        pg->flags = (uint8_t)((pg->flags & (PGF_RAM | PGF_ZEROED | PGF_DIRTY)) | (free ? PGF_FREE : 0));
         pg->order = 0;
     }
     if (free) {
@@ -70,6 +70,9 @@ void heap_init(struct page_heap *h, struct page_info *frames, mfn_t nr_frames)
     h->nr_frames = nr_frames;
     h->free_pages = 0;
     h->total_pages = 0;
+    h->dirty_pages = 0;
+    h->dirty_lo = h->dirty_hi = 0;
+    h->scrub_cursor = 0;
     for (unsigned z = 0; z < HEAP_ZONES; z++) {
         h->zone_free[z] = 0;
         for (unsigned o = 0; o <= MAX_ORDER; o++)
@@ -77,9 +80,21 @@ void heap_init(struct page_heap *h, struct page_info *frames, mfn_t nr_frames)
     }
 }
 
-static void free_block(struct page_heap *h, mfn_t mfn, unsigned order)
+/* dirty: freed by a user (for the scrubber), not added at boot. */
+static void free_block(struct page_heap *h, mfn_t mfn, unsigned order, bool dirty)
 {
     h->free_pages += 1ULL << order;
+    for (mfn_t i = 0; i < (1ULL << order); i++) {
+        struct page_info *pg = &h->frames[mfn + i];
+        pg->flags = (uint8_t)((pg->flags & ~(PGF_ZEROED | PGF_DIRTY)) | (dirty ? PGF_DIRTY : 0));
+    }
+    if (dirty) {
+        if (!h->dirty_pages || mfn < h->dirty_lo)
+            h->dirty_lo = mfn;
+        if (!h->dirty_pages || mfn + (1ULL << order) > h->dirty_hi)
+            h->dirty_hi = mfn + (1ULL << order);
+        h->dirty_pages += 1ULL << order;
+    }
 
     /* Merge upwards while the buddy is a whole free block of our order. */
     while (order < MAX_ORDER) {
@@ -118,7 +133,7 @@ void heap_add_range(struct page_heap *h, mfn_t start, mfn_t count)
             h->frames[start + i].type_info = 0;
         }
         h->total_pages += 1ULL << order;
-        free_block(h, start, order);
+        free_block(h, start, order, false);
         start += 1ULL << order;
     }
 }
@@ -142,6 +157,10 @@ static mfn_t take_block(struct page_heap *h, mfn_t mfn, unsigned have, unsigned 
     mark_block(h, mfn, order, false);
     h->free_pages -= 1ULL << order;
     for (mfn_t i = 0; i < (1ULL << order); i++) {
+        if (h->frames[mfn + i].flags & PGF_DIRTY) {
+            h->frames[mfn + i].flags &= (uint8_t)~PGF_DIRTY;
+            h->dirty_pages--;
+        }
         h->frames[mfn + i].owner = OWNER_NONE;
         h->frames[mfn + i].count_info = 0;
         h->frames[mfn + i].type_info = 0;
@@ -190,13 +209,38 @@ int heap_free(struct page_heap *h, mfn_t mfn, unsigned order)
     for (mfn_t i = 0; i < (1ULL << order); i++)
         if ((h->frames[mfn + i].flags & (PGF_FREE | PGF_RAM)) != PGF_RAM)
             return -1;
-    free_block(h, mfn, order);
+    free_block(h, mfn, order, true);
     return 0;
+}
+
+mfn_t heap_scrub_next(struct page_heap *h, mfn_t budget, bool (*skip)(const struct page_info *pg))
+{
+    if (!h->dirty_pages)
+        return INVALID_MFN;
+    for (mfn_t n = 0; n < budget; n++) {
+        mfn_t m = h->scrub_cursor;
+        if (m < h->dirty_lo || m >= h->dirty_hi)
+            m = h->dirty_lo;
+        h->scrub_cursor = m + 1;
+        const struct page_info *pg = &h->frames[m];
+        if ((pg->flags & (PGF_FREE | PGF_DIRTY)) == (PGF_FREE | PGF_DIRTY) && !(skip && skip(pg)))
+            return m;
+    }
+    return INVALID_MFN;
+}
+
+void heap_set_zeroed(struct page_heap *h, mfn_t mfn)
+{
+    struct page_info *pg = &h->frames[mfn];
+    if ((pg->flags & (PGF_FREE | PGF_DIRTY)) == (PGF_FREE | PGF_DIRTY)) {
+        pg->flags = (uint8_t)((pg->flags & ~PGF_DIRTY) | PGF_ZEROED);
+        h->dirty_pages--;
+    }
 }
 
 int heap_check(const struct page_heap *h)
 {
-    uint64_t counted = 0;
+    uint64_t counted = 0, dirty = 0;
 
     for (unsigned z = 0; z < HEAP_ZONES; z++) {
         uint64_t in_zone = 0;
@@ -208,9 +252,15 @@ int heap_check(const struct page_heap *h)
                     return -1;
                 if (!(pg->flags & PGF_FREE_HEAD) || pg->order != o || (m & ((1u << o) - 1)))
                     return -2;
-                for (uint64_t i = 0; i < (1ULL << o); i++)
+                for (uint64_t i = 0; i < (1ULL << o); i++) {
                     if (!(h->frames[m + i].flags & PGF_FREE))
                         return -3;
+                    if (h->frames[m + i].flags & PGF_DIRTY) {
+                        if (m + i < h->dirty_lo || m + i >= h->dirty_hi)
+                            return -9;      /* outside the range the scrubber searches */
+                        dirty++;
+                    }
+                }
                 if (heap_zone(m, o) != z)
                     return -6;  /* on the wrong zone's list */
                 counted += 1ULL << o;
@@ -223,5 +273,7 @@ int heap_check(const struct page_heap *h)
         if (in_zone != h->zone_free[z])
             return -7;
     }
+    if (dirty != h->dirty_pages)
+        return -8;
     return counted == h->free_pages ? 0 : -5;
 }

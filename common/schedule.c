@@ -43,6 +43,7 @@
 #include <mica/console.h>
 #include <mica/domain.h>
 #include <mica/event.h>
+#include <mica/mm.h>
 #include <mica/panic.h>
 #include <mica/param.h>
 #include <mica/pv.h>
@@ -747,14 +748,30 @@ void sched_maybe_switch(void)
         schedule();
 }
 
+/* Frames an idle CPU zeroes before it looks at its queue again (1 MiB). */
+#define SCRUB_BATCH 256
+
+static bool idle_cpu_has_work(void)
+{
+    const struct pcpu_sched *pc = &pcpus[smp_processor_id()];
+    return __atomic_load_n(&pc->resched, __ATOMIC_ACQUIRE) ||
+           __atomic_load_n(&pc->runq_head, __ATOMIC_ACQUIRE);
+}
+
 void __noreturn sched_idle(void)
 {
-    unsigned int cpu = smp_processor_id();
     for (;;) {
         rcu_quiescent();        /* idle holds nothing (mica/rcu.h) */
         cli();
-        if (pcpus[cpu].resched || pcpus[cpu].runq_head)
+        if (idle_cpu_has_work())
             schedule();
+        sti();
+        /* Nothing to run: zero freed memory for the next allocation (mm.h). */
+        if (scrub_free_frames(SCRUB_BATCH, idle_cpu_has_work))
+            continue;
+        cli();
+        if (idle_cpu_has_work())
+            continue;
         /* STI's one-instruction shadow: a wake-up IPI cannot slip in before HLT. */
         __asm__ volatile("sti; hlt" ::: "memory");
     }

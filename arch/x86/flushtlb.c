@@ -58,6 +58,21 @@ void tlb_stamp(struct page_info *pg, unsigned long nr)
         pg[i].tlbflush_stamp = now;
 }
 
+/* The CPUs that may cache a translation made before clock time freed_at. */
+static uint64_t stale_cpus(uint32_t freed_at, uint32_t now)
+{
+    uint64_t mask = 0;
+    for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+        if (!cpu_online(cpu) || __atomic_load_n(&cpu_idle[cpu], __ATOMIC_ACQUIRE))
+            continue;
+        uint32_t t = __atomic_load_n(&cpu_time[cpu], __ATOMIC_ACQUIRE);
+        /* Not flushed since the free, or too long ago to tell. */
+        if ((int32_t)(t - freed_at) <= 0 || now - t >= 0x80000000u)
+            mask |= 1ULL << cpu;
+    }
+    return mask;
+}
+
 void tlb_flush_reused(const struct page_info *pg, unsigned long nr)
 {
     uint32_t now = __atomic_load_n(&tlb_clock, __ATOMIC_SEQ_CST);
@@ -69,19 +84,15 @@ void tlb_flush_reused(const struct page_info *pg, unsigned long nr)
     }
     if (youngest == UINT32_MAX)
         return;
-    uint32_t freed_at = now - youngest;
-
-    uint64_t mask = 0;
-    for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
-        if (!cpu_online(cpu) || __atomic_load_n(&cpu_idle[cpu], __ATOMIC_ACQUIRE))
-            continue;
-        uint32_t t = __atomic_load_n(&cpu_time[cpu], __ATOMIC_ACQUIRE);
-        /* Not flushed since the free, or too long ago to tell. */
-        if ((int32_t)(t - freed_at) <= 0 || now - t >= 0x80000000u)
-            mask |= 1ULL << cpu;
-    }
+    uint64_t mask = stale_cpus(now - youngest, now);
     if (mask)
         flush_tlb_cpus(mask, true, 0);
+}
+
+bool tlb_may_be_cached(const struct page_info *pg)
+{
+    uint32_t now = __atomic_load_n(&tlb_clock, __ATOMIC_SEQ_CST);
+    return pg->tlbflush_stamp && stale_cpus(pg->tlbflush_stamp, now);
 }
 
 uint64_t domain_running_cpus(const struct domain *d)

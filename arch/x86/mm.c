@@ -379,6 +379,40 @@ struct page_info *alloc_guest_frames(unsigned order, unsigned address_bits)
     return &frame_table[mfn];
 }
 
+/* Frames looked at per search (bounds the time under the lock), and per call. */
+#define SCRUB_SEARCH 4096
+#define SCRUB_LOOK_MAX (16 * SCRUB_SEARCH)
+
+unsigned int scrub_free_frames(unsigned int max, bool (*stop)(void))
+{
+    unsigned int done = 0, looked = 0;
+    while (done < max && looked < SCRUB_LOOK_MAX && !stop()) {
+        if (!__atomic_load_n(&heap.dirty_pages, __ATOMIC_RELAXED))
+            break;
+        unsigned long flags = spin_lock_irqsave(&heap_lock);
+        mfn_t mfn = heap_scrub_next(&heap, SCRUB_SEARCH, tlb_may_be_cached);
+        if (mfn != INVALID_MFN) {
+            /* Under the lock: nobody can allocate it meanwhile. */
+            memset(mfn_to_virt(mfn), 0, PAGE_SIZE);
+            heap_set_zeroed(&heap, mfn);
+            done++;
+        } else {
+            looked += SCRUB_SEARCH;     /* only frames it must pass over, for now */
+        }
+        spin_unlock_irqrestore(&heap_lock, flags);
+    }
+    return done;
+}
+
+void clear_allocated_frames(struct page_info *pg, unsigned order)
+{
+    for (unsigned long i = 0; i < (1UL << order); i++) {
+        if (!(pg[i].flags & PGF_ZEROED))
+            memset(mfn_to_virt(page_to_mfn(&pg[i])), 0, PAGE_SIZE);
+        pg[i].flags &= (uint8_t)~PGF_ZEROED;
+    }
+}
+
 uint64_t heap_free_page_count(void) { return heap.free_pages; }
 uint64_t heap_total_page_count(void) { return heap.total_pages; }
 

@@ -33,5 +33,7 @@ void flush_va_domain(const struct domain *d, uint64_t va);
 struct page_info;
 void tlb_stamp(struct page_info *pg, unsigned long nr);
 void tlb_flush_reused(const struct page_info *pg, unsigned long nr);
+/* Might some CPU still cache a translation made before pg was last freed? */
+bool tlb_may_be_cached(const struct page_info *pg);
 
 #endif

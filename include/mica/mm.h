@@ -48,6 +48,18 @@ struct page_info *alloc_domain_pages(uint16_t owner, unsigned order);
  */
 struct page_info *alloc_guest_frames(unsigned order, unsigned address_bits);
 void free_frames(mfn_t mfn, unsigned order);
+/*
+ * Idle scrubbing (page_alloc.h): zero up to max dirty free frames, one at
+ * a time, until stop() says the CPU has better things to do. Frames a CPU
+ * may still cache a stale translation to are left for later. Returns how
+ * many were zeroed (0: nothing to do now).
+ */
+unsigned int scrub_free_frames(unsigned int max, bool (*stop)(void));
+/*
+ * Zero what allocated frames need zeroing (those not PGF_ZEROED) and
+ * clear the flag: the frames then hold only zeroes.
+ */
+void clear_allocated_frames(struct page_info *pg, unsigned order);
 
 /* Whether [pa, pa+len) is inside the direct map (RAM, ACPI, low legacy memory). */
 bool directmap_covers(paddr_t pa, uint64_t len);

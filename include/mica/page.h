@@ -42,6 +42,8 @@ _Static_assert(sizeof(struct page_info) == 32, "page_info must stay 32 bytes");
 #define PGF_FREE       0x02    /* in the heap's free lists */
 #define PGF_FREE_HEAD  0x04    /* first frame of a free block of 'order' */
 #define PGF_DOMAIN_LIST 0x08   /* ordinary guest memory: on its owner's page list, counted in tot_pages */
+#define PGF_ZEROED     0x10    /* free and scrubbed: holds only zeroes (kept through allocation, page_alloc.h) */
+#define PGF_DIRTY      0x20    /* free, left with data by its last user: for the scrubber (page_alloc.h) */
 
 /* count_info */
 #define PGC_ALLOCATED  (1ULL << 63)    /* the owner's allocation holds a reference */

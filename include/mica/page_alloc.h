@@ -19,6 +19,17 @@
  *    <= bits - PAGE_SHIFT only;
  *  - "the highest memory first" (guest memory): search zones from the top,
  *    so low memory, which only some requests can use, goes last.
+ *
+ * Scrubbing (after Xen's idle scrubbing). A freed frame is PGF_DIRTY: it
+ * holds its last user's data. An idle CPU asks for dirty free frames
+ * (heap_scrub_next), zeroes them and reports it (heap_set_zeroed), which
+ * flags them PGF_ZEROED instead. Allocation leaves PGF_ZEROED on the frames
+ * it hands out, so a caller that must give out zeroed memory (a guest's new
+ * frames) clears only the frames without it: a new 128 MiB domain was
+ * ~100 ms of memset under TCG. Frames added at boot are neither: they may
+ * hold anything too, but are cleared when allocated, not in idle time
+ * (unlike Xen's bootscrub): under TCG, zeroing 1 GiB in idle gaps delayed
+ * a 1-CPU dom0's boot by ~1.4 s.
  */
 #ifndef MICA_PAGE_ALLOC_H
 #define MICA_PAGE_ALLOC_H
@@ -36,6 +47,9 @@ struct page_heap {
     uint64_t zone_free[HEAP_ZONES];     /* free frames per zone */
     uint64_t free_pages;
     uint64_t total_pages;       /* ever added */
+    uint64_t dirty_pages;       /* free frames flagged PGF_DIRTY */
+    mfn_t dirty_lo, dirty_hi;   /* they are all in [lo, hi) */
+    mfn_t scrub_cursor;         /* where heap_scrub_next looks next */
 };
 
 void heap_init(struct page_heap *h, struct page_info *frames, mfn_t nr_frames);
@@ -62,6 +76,16 @@ int heap_free(struct page_heap *h, mfn_t mfn, unsigned order);
 uint64_t heap_free_below(const struct page_heap *h, unsigned address_bits);
 /* The zone of the block of 2^order frames at mfn (its highest frame's bit width). */
 unsigned heap_zone(mfn_t mfn, unsigned order);
+/*
+ * A free PGF_DIRTY frame, looking at no more than `budget` frames from
+ * where the last search stopped (wrapping around within the range that
+ * holds the dirty frames), and passing over frames `skip` says may not be
+ * written yet; INVALID_MFN if there was none. The frame stays free: zero it and call heap_set_zeroed under the
+ * same hold of the caller's lock.
+ */
+mfn_t heap_scrub_next(struct page_heap *h, mfn_t budget, bool (*skip)(const struct page_info *pg));
+/* Free frame mfn now holds zeroes (PGF_ZEROED, no longer PGF_DIRTY). */
+void heap_set_zeroed(struct page_heap *h, mfn_t mfn);
 /* Consistency check for tests: walks every list; returns 0 when sound. */
 int heap_check(const struct page_heap *h);
 

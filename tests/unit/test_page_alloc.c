@@ -684,6 +684,133 @@ START_TEST(test_random_mixed_stress)
 }
 END_TEST
 
+/* ---- scrubbing ---- */
+
+static bool skip_none(const struct page_info *pg) { (void)pg; return false; }
+
+START_TEST(test_scrub_basics)
+{
+	make_heap(64);
+	heap_add_range(&heap, 16, 32);          /* blocks 16-31 and 32-47 */
+	/* Boot RAM is cleared when allocated, not scrubbed: nothing to do yet. */
+	ck_assert_uint_eq(heap.dirty_pages, 0);
+	ck_assert(heap_scrub_next(&heap, 64, skip_none) == INVALID_MFN);
+	mfn_t m = heap_alloc(&heap, 4);
+	ck_assert_uint_eq(m, 32);
+	ck_assert(!(frames[m].flags & (PGF_ZEROED | PGF_DIRTY)));
+	ck_assert_int_eq(heap_free(&heap, m, 4), 0);
+	ck_assert_uint_eq(heap.dirty_pages, 16);               /* its user's data */
+	m = heap_alloc(&heap, 3);
+	ck_assert_uint_eq(m, 32);
+	ck_assert_uint_eq(heap.dirty_pages, 8);                /* taken dirty: the caller clears it */
+	ck_assert(!(frames[m].flags & (PGF_ZEROED | PGF_DIRTY)));
+	ck_assert_int_eq(heap_check(&heap), 0);
+	unsigned n = 0;
+	mfn_t d;
+	while ((d = heap_scrub_next(&heap, 64, skip_none)) != INVALID_MFN) {
+		ck_assert(d >= 40 && d < 48);
+		heap_set_zeroed(&heap, d);
+		heap_set_zeroed(&heap, d);                  /* twice: counted once */
+		n++;
+		ck_assert_int_eq(heap_check(&heap), 0);
+	}
+	ck_assert_uint_eq(n, 8);
+	ck_assert_uint_eq(heap.dirty_pages, 0);
+	/* A frame in use is never marked. */
+	heap_set_zeroed(&heap, m);
+	ck_assert(!(frames[m].flags & PGF_ZEROED));
+	/* Allocation keeps the flag for the caller; freeing makes the frame dirty again. */
+	mfn_t z = heap_alloc(&heap, 3);
+	ck_assert_uint_eq(z, 40);
+	for (mfn_t i = 0; i < 8; i++)
+		ck_assert(frames[z + i].flags & PGF_ZEROED);
+	ck_assert_int_eq(heap_free(&heap, z, 3), 0);
+	for (mfn_t i = 0; i < 8; i++)
+		ck_assert((frames[z + i].flags & (PGF_ZEROED | PGF_DIRTY)) == PGF_DIRTY);
+	ck_assert_uint_eq(heap.dirty_pages, 8);
+	ck_assert_int_eq(heap_check(&heap), 0);
+	/* The budget bounds the search. */
+	ck_assert(heap_scrub_next(&heap, 0, skip_none) == INVALID_MFN);
+}
+END_TEST
+
+/* Frames a CPU may still cache a translation to: the scrubber must pass them over. */
+static uint8_t cached[NR];
+static bool skip_cached(const struct page_info *pg) { return cached[pg - frames]; }
+
+START_TEST(test_scrub_random_model)
+{
+	/*
+	 * Frame contents are modelled (0: zeroes). Users write to what they
+	 * allocate; the scrubber zeroes what it is given. Invariant: a frame
+	 * flagged PGF_ZEROED, free or just allocated, holds zeroes; the
+	 * scrubber is never handed a frame in use or one it must skip.
+	 */
+	enum { LO = 1, HI = NR, OPS = 30000, MAXLIVE = 1024 };
+	static struct live live[MAXLIVE];
+	static uint8_t content[NR];
+	unsigned nlive = 0, clean_allocs = 0, scrubbed = 0;
+
+	memset(content, 0xaa, sizeof(content));
+	memset(cached, 0, sizeof(cached));
+	make_heap(NR);
+	heap_add_range(&heap, LO, HI - LO);
+	for (unsigned op = 0; op < OPS; op++) {
+		uint64_t r = rnd();
+		if ((r & 7) < 3 && nlive < MAXLIVE) {
+			unsigned o = (unsigned)((r >> 8) % 4);
+			mfn_t m = (r >> 12) & 1 ? heap_alloc_high(&heap, o, 0) : heap_alloc(&heap, o);
+			if (m == INVALID_MFN)
+				continue;
+			for (mfn_t i = 0; i < (1ull << o); i++) {
+				if (frames[m + i].flags & PGF_ZEROED) {
+					ck_assert_msg(content[m + i] == 0, "op %u: frame %lu flagged zeroed holds data",
+						      op, (unsigned long)(m + i));
+					clean_allocs++;
+				}
+				content[m + i] = (uint8_t)(1 + (r >> 16) % 255);    /* the user writes */
+			}
+			live[nlive++] = (struct live){ m, o };
+		} else if ((r & 7) < 5 && nlive) {
+			unsigned k = (unsigned)((r >> 16) % nlive);
+			struct live l = live[k];
+			live[k] = live[--nlive];
+			ck_assert_int_eq(heap_free(&heap, l.mfn, l.order), 0);
+			for (mfn_t i = 0; i < (1ull << l.order); i++)
+				cached[l.mfn + i] = (r >> 24) & 1;          /* maybe still in some TLB */
+		} else if ((r & 7) == 5) {
+			for (unsigned i = 0; i < 8; i++) {
+				mfn_t m = heap_scrub_next(&heap, 256, skip_cached);
+				if (m == INVALID_MFN)
+					break;
+				ck_assert(frames[m].flags & PGF_FREE);
+				ck_assert(!cached[m]);
+				content[m] = 0;
+				heap_set_zeroed(&heap, m);
+				scrubbed++;
+			}
+		} else {
+			memset(cached, 0, sizeof(cached));                   /* every CPU flushed */
+		}
+		if (op % 64 == 0)
+			ck_assert_msg(heap_check(&heap) == 0, "op %u: heap_check %d", op, heap_check(&heap));
+	}
+	ck_assert_uint_gt(clean_allocs, 1000);
+	ck_assert_uint_gt(scrubbed, 1000);
+	/* Everything freed and flushed: scrubbing ends with no dirty frame left. */
+	while (nlive) {
+		nlive--;
+		ck_assert_int_eq(heap_free(&heap, live[nlive].mfn, live[nlive].order), 0);
+	}
+	memset(cached, 0, sizeof(cached));
+	mfn_t m;
+	while ((m = heap_scrub_next(&heap, NR, skip_cached)) != INVALID_MFN)
+		heap_set_zeroed(&heap, m);
+	ck_assert_uint_eq(heap.dirty_pages, 0);
+	ck_assert_int_eq(heap_check(&heap), 0);
+}
+END_TEST
+
 static Suite *page_alloc_suite(void)
 {
 	Suite *s = suite_create("page_alloc");
@@ -710,6 +837,8 @@ static Suite *page_alloc_suite(void)
 	tcase_add_test(tc, test_low_frames_in_zone_of_their_block);
 	tcase_add_test(tc, test_heap_check_detects_wrong_zone);
 	tcase_add_test(tc, test_random_mixed_stress);
+	tcase_add_test(tc, test_scrub_basics);
+	tcase_add_test(tc, test_scrub_random_model);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -473,11 +473,7 @@ static void test_destroy(uint64_t free_before, unsigned int port)
      * Mica gives back every page, the descriptor-table mappings of the
      * guest's GDT included, so there the count must be exact.
      */
-    char extra[16] = "";
-    CHECK_RC(HC2(__HYPERVISOR_xen_version, XENVER_extraversion, extra), 0);
-    bool mica = false;                  /* Mica's extraversion is ".0-mica" */
-    for (unsigned i = 0; i + 4 < sizeof(extra) && extra[i]; i++)
-        mica |= extra[i] == 'm' && extra[i + 1] == 'i' && extra[i + 2] == 'c' && extra[i + 3] == 'a';
+    bool mica = on_mica();
     CHECK(after == free_before || (!mica && after == free_before - 1), "free pages %lu before, %lu after (%s)",
           free_before, after, mica ? "Mica: exact" : "Xen: one kept");
 }

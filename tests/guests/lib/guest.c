@@ -4,6 +4,7 @@
 #include <public/event_channel.h>
 #include <public/io/console.h>
 #include <public/sched.h>
+#include <public/version.h>
 
 void *guest_start_info;
 static unsigned failures;
@@ -84,6 +85,15 @@ void fail(const char *fmt, ...)
     va_end(ap);
     printk("FAIL: %s\n", buf);
     failures++;
+}
+
+bool on_mica(void)
+{
+    char extra[16] = "";
+    if (HC2(__HYPERVISOR_xen_version, XENVER_extraversion, extra))
+        return false;
+    extra[sizeof(extra) - 1] = '\0';
+    return strstr(extra, "mica") != NULL;
 }
 
 unsigned failure_count(void)

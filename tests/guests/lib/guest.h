@@ -61,6 +61,11 @@ extern const char test_title[];
 void __attribute__((noreturn)) finish(void);
 /* Number of failures so far. */
 unsigned failure_count(void);
+/*
+ * Running on Mica rather than Xen (XENVER_extraversion ".0-mica"): for the
+ * few checks where Mica deliberately differs; each says why.
+ */
+bool on_mica(void);
 
 /* ---- small libc bits (common/lib/string.c + here) ---- */
 void *memcpy(void *dst, const void *src, size_t n);
