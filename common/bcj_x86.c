@@ -37,6 +37,30 @@ static inline bool is_top_byte(uint8_t b)
 	return b == 0x00 || b == 0xff;
 }
 
+/*
+ * The first E8 or E9 byte in buf[i..limit), or limit. Eight bytes at a
+ * time: clearing bit 0 makes both opcodes E8, XOR with E8 makes them zero,
+ * and the classic test finds a zero byte in a word. (A byte-by-byte scan
+ * was a sixth of the time spent unpacking an xz kernel.)
+ */
+static size_t next_candidate(const uint8_t *buf, size_t i, size_t limit)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+
+	while (i + 8 <= limit) {
+		uint64_t w;
+
+		__builtin_memcpy(&w, buf + i, 8);
+		w = (w & ~ones) ^ (0xe8 * ones);
+		if ((w - ones) & ~w & (0x80 * ones))
+			break;
+		i += 8;
+	}
+	while (i < limit && (buf[i] & 0xfe) != 0xe8)
+		i++;
+	return i;
+}
+
 void bcj_x86_decode(uint8_t *buf, size_t len, uint32_t start)
 {
 	uint32_t mask = 0;
@@ -47,14 +71,13 @@ void bcj_x86_decode(uint8_t *buf, size_t len, uint32_t start)
 	if (len < 5)
 		return;
 
-	while (i <= len - 5) {
+	for (;;) {
 		uint32_t here, gap, v;
-		uint8_t b = buf[i];
+		uint8_t b;
 
-		if (b != 0xe8 && b != 0xe9) {
-			i++;
-			continue;
-		}
+		i = next_candidate(buf, i, len - 4);
+		if (i > len - 5)
+			break;
 
 		/* Age the mask by the distance since the previous candidate;
 		 * anything more than five bytes ago is forgotten. */
