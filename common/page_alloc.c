@@ -80,7 +80,7 @@ void heap_init(struct page_heap *h, struct page_info *frames, mfn_t nr_frames)
     }
 }
 
-/* dirty: freed by a user (for the scrubber), not added at boot. */
+/* dirty: may hold data (freed by a user, or RAM as found at boot). */
 static void free_block(struct page_heap *h, mfn_t mfn, unsigned order, bool dirty)
 {
     h->free_pages += 1ULL << order;
@@ -133,7 +133,7 @@ void heap_add_range(struct page_heap *h, mfn_t start, mfn_t count)
             h->frames[start + i].type_info = 0;
         }
         h->total_pages += 1ULL << order;
-        free_block(h, start, order, false);
+        free_block(h, start, order, true);
         start += 1ULL << order;
     }
 }

@@ -20,16 +20,14 @@
  *  - "the highest memory first" (guest memory): search zones from the top,
  *    so low memory, which only some requests can use, goes last.
  *
- * Scrubbing (after Xen's idle scrubbing). A freed frame is PGF_DIRTY: it
- * holds its last user's data. An idle CPU asks for dirty free frames
- * (heap_scrub_next), zeroes them and reports it (heap_set_zeroed), which
- * flags them PGF_ZEROED instead. Allocation leaves PGF_ZEROED on the frames
- * it hands out, so a caller that must give out zeroed memory (a guest's new
- * frames) clears only the frames without it: a new 128 MiB domain was
- * ~100 ms of memset under TCG. Frames added at boot are neither: they may
- * hold anything too, but are cleared when allocated, not in idle time
- * (unlike Xen's bootscrub): under TCG, zeroing 1 GiB in idle gaps delayed
- * a 1-CPU dom0's boot by ~1.4 s.
+ * Scrubbing (Xen's idle scrubbing, bootscrub=idle included). A free frame
+ * is PGF_DIRTY when it may hold data: freed by a user, or RAM as found at
+ * boot. An idle CPU asks for dirty free frames (heap_scrub_next), zeroes
+ * them and reports it (heap_set_zeroed), which flags them PGF_ZEROED
+ * instead. Allocation leaves PGF_ZEROED on the frames it hands out, so a
+ * caller that must give out zeroed memory (a guest's new frames) clears
+ * only the frames without it: a new 128 MiB domain was ~100 ms of memset
+ * under TCG.
  */
 #ifndef MICA_PAGE_ALLOC_H
 #define MICA_PAGE_ALLOC_H

@@ -110,9 +110,9 @@ START_TEST(test_add_unaligned_range)
 	/* Frames outside the range are not RAM; inside, all RAM and free. */
 	ck_assert_uint_eq(frames[2].flags, 0);
 	ck_assert_uint_eq(frames[37].flags, 0);
-	ck_assert_uint_eq(frames[16].flags, PGF_RAM | PGF_FREE | PGF_FREE_HEAD);
+	ck_assert_uint_eq(frames[16].flags, PGF_RAM | PGF_FREE | PGF_FREE_HEAD | PGF_DIRTY);
 	ck_assert_uint_eq(frames[16].order, 4);
-	ck_assert_uint_eq(frames[17].flags, PGF_RAM | PGF_FREE);
+	ck_assert_uint_eq(frames[17].flags, PGF_RAM | PGF_FREE | PGF_DIRTY);
 
 	/* Adding the missing neighbours merges everything into one block. */
 	heap_add_range(&heap, 0, 3);
@@ -151,7 +151,7 @@ START_TEST(test_split)
 		mfn_t w = (mfn_t)1 << o;
 		expect_list(o, &w, 1);
 		ck_assert_uint_eq(frames[w].order, o);
-		ck_assert_uint_eq(frames[w].flags, PGF_RAM | PGF_FREE | PGF_FREE_HEAD);
+		ck_assert_uint_eq(frames[w].flags, PGF_RAM | PGF_FREE | PGF_FREE_HEAD | PGF_DIRTY);
 	}
 	EXPECT_EMPTY(12);
 	ck_assert_uint_eq(frames[0].flags, PGF_RAM);
@@ -692,33 +692,36 @@ START_TEST(test_scrub_basics)
 {
 	make_heap(64);
 	heap_add_range(&heap, 16, 32);          /* blocks 16-31 and 32-47 */
-	/* Boot RAM is cleared when allocated, not scrubbed: nothing to do yet. */
-	ck_assert_uint_eq(heap.dirty_pages, 0);
-	ck_assert(heap_scrub_next(&heap, 64, skip_none) == INVALID_MFN);
+	/* RAM as found at boot may hold anything. */
+	ck_assert_uint_eq(heap.dirty_pages, 32);
 	mfn_t m = heap_alloc(&heap, 4);
 	ck_assert_uint_eq(m, 32);
-	ck_assert(!(frames[m].flags & (PGF_ZEROED | PGF_DIRTY)));
-	ck_assert_int_eq(heap_free(&heap, m, 4), 0);
-	ck_assert_uint_eq(heap.dirty_pages, 16);               /* its user's data */
-	m = heap_alloc(&heap, 3);
-	ck_assert_uint_eq(m, 32);
-	ck_assert_uint_eq(heap.dirty_pages, 8);                /* taken dirty: the caller clears it */
+	ck_assert_uint_eq(heap.dirty_pages, 16);               /* taken dirty: the caller clears it */
 	ck_assert(!(frames[m].flags & (PGF_ZEROED | PGF_DIRTY)));
 	ck_assert_int_eq(heap_check(&heap), 0);
 	unsigned n = 0;
 	mfn_t d;
 	while ((d = heap_scrub_next(&heap, 64, skip_none)) != INVALID_MFN) {
-		ck_assert(d >= 40 && d < 48);
+		ck_assert(d >= 16 && d < 32);
 		heap_set_zeroed(&heap, d);
 		heap_set_zeroed(&heap, d);                  /* twice: counted once */
 		n++;
 		ck_assert_int_eq(heap_check(&heap), 0);
 	}
-	ck_assert_uint_eq(n, 8);
+	ck_assert_uint_eq(n, 16);
 	ck_assert_uint_eq(heap.dirty_pages, 0);
+	/* Freed: its user's data, dirty again. */
+	ck_assert_int_eq(heap_free(&heap, m, 4), 0);
+	ck_assert_uint_eq(heap.dirty_pages, 16);
+	m = heap_alloc(&heap, 3);
+	ck_assert_uint_eq(m, 32);
+	ck_assert_uint_eq(heap.dirty_pages, 8);
 	/* A frame in use is never marked. */
 	heap_set_zeroed(&heap, m);
 	ck_assert(!(frames[m].flags & PGF_ZEROED));
+	ck_assert_uint_eq(heap.dirty_pages, 8);
+	while ((d = heap_scrub_next(&heap, 64, skip_none)) != INVALID_MFN)
+		heap_set_zeroed(&heap, d);
 	/* Allocation keeps the flag for the caller; freeing makes the frame dirty again. */
 	mfn_t z = heap_alloc(&heap, 3);
 	ck_assert_uint_eq(z, 40);
