@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <public/sched.h>
@@ -127,11 +128,23 @@ static void monitor(struct xl_ctx *ctx, struct xlcfg *cfg, uint32_t domid)
 		case XLCFG_PRESERVE:
 			return;
 		case XLCFG_RENAME_RESTART: {
-			char name[96];
+			/* xl's suffix: the UTC minute. If that name is taken
+			 * (it restarted twice within the minute), xl gives up
+			 * and leaves the domain as it is; so does xl-lite. */
+			char name[96], suffix[24];
+			time_t now = time(NULL);
+			struct tm tm;
 
-			snprintf(name, sizeof(name), "%s-%u", cfg->name, domid);
-			if (ctx->xs)
-				xl_dom_rename(ctx->xs, domid, name);
+			gmtime_r(&now, &tm);
+			strftime(suffix, sizeof(suffix), "-%Y%m%dT%H%MZ", &tm);
+			snprintf(name, sizeof(name), "%s%s", cfg->name, suffix);
+			fprintf(ctx->err, "Preserving domain %u %s with suffix%s\n",
+			        domid, cfg->name, suffix);
+			if (!ctx->xs || xl_dom_rename(ctx->xs, domid, name) < 0) {
+				fprintf(ctx->err, "cannot rename domain %u to %s\n",
+				        domid, name);
+				return;
+			}
 			break;
 		}
 		case XLCFG_DESTROY:

@@ -265,8 +265,12 @@ int xl_dom_lookup(struct xs_client *xs, const char *s, uint32_t *domid)
 int xl_dom_rename(struct xs_client *xs, uint32_t domid, const char *name)
 {
 	char p[64], *vm;
+	uint32_t other;
 	int r;
 
+	/* As libxl: a name belongs to one domain at a time. */
+	if (xl_dom_lookup(xs, name, &other) == 0 && other != domid)
+		return -EEXIST;
 	snprintf(p, sizeof(p), "/local/domain/%u/name", domid);
 	r = xs_write(xs, 0, p, name);
 	snprintf(p, sizeof(p), "/local/domain/%u/vm", domid);

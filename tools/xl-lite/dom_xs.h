@@ -38,7 +38,7 @@ char *xl_dom_name(struct xs_client *xs, uint32_t domid);
 /* Domain id for a name or a number; -ENOENT if no such domain. */
 int xl_dom_lookup(struct xs_client *xs, const char *name_or_id,
                   uint32_t *domid);
-/* Rename (xl rename / rename-restart). */
+/* Rename (xl rename / rename-restart); -EEXIST if another domain has the name. */
 int xl_dom_rename(struct xs_client *xs, uint32_t domid, const char *name);
 
 void xl_uuid_format(const uint8_t uuid[16], char out[37]);
