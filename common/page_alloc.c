@@ -23,17 +23,27 @@ static unsigned zone_limit(unsigned address_bits)
     return address_bits - PAGE_SHIFT < HEAP_ZONES - 1 ? address_bits - PAGE_SHIFT : HEAP_ZONES - 1;
 }
 
+/* A PGF_CLEAN block goes to the front of its list, any other to the back. */
 static void list_push(struct page_heap *h, mfn_t mfn, unsigned order)
 {
     struct page_info *pg = &h->frames[mfn];
     unsigned zone = heap_zone(mfn, order);
-    uint32_t head = h->free_head[zone][order];
+    uint32_t *head = &h->free_head[zone][order], *tail = &h->free_tail[zone][order];
 
-    pg->prev = PAGE_LIST_NULL;
-    pg->next = head;
-    if (head != PAGE_LIST_NULL)
-        h->frames[head].prev = (uint32_t)mfn;
-    h->free_head[zone][order] = (uint32_t)mfn;
+    if (*head == PAGE_LIST_NULL) {
+        pg->prev = pg->next = PAGE_LIST_NULL;
+        *head = *tail = (uint32_t)mfn;
+    } else if (pg->flags & PGF_CLEAN) {
+        pg->prev = PAGE_LIST_NULL;
+        pg->next = *head;
+        h->frames[*head].prev = (uint32_t)mfn;
+        *head = (uint32_t)mfn;
+    } else {
+        pg->next = PAGE_LIST_NULL;
+        pg->prev = *tail;
+        h->frames[*tail].next = (uint32_t)mfn;
+        *tail = (uint32_t)mfn;
+    }
     h->zone_free[zone] += 1ULL << order;
 }
 
@@ -48,18 +58,24 @@ static void list_remove(struct page_heap *h, mfn_t mfn, unsigned order)
         h->free_head[zone][order] = pg->next;
     if (pg->next != PAGE_LIST_NULL)
         h->frames[pg->next].prev = pg->prev;
+    else
+        h->free_tail[zone][order] = pg->prev;
     h->zone_free[zone] -= 1ULL << order;
 }
 
+/* Flags for a block that is now free (a head carrying the order) or taken. */
 static void mark_block(struct page_heap *h, mfn_t mfn, unsigned order, bool free)
 {
+    bool zeroed = true;
+
     for (mfn_t i = 0; i < (1ULL << order); i++) {
         struct page_info *pg = &h->frames[mfn + i];
         pg->flags = (uint8_t)((pg->flags & (PGF_RAM | PGF_ZEROED | PGF_DIRTY)) | (free ? PGF_FREE : 0));
         pg->order = 0;
+        zeroed = zeroed && (pg->flags & PGF_ZEROED);
     }
     if (free) {
-        h->frames[mfn].flags |= PGF_FREE_HEAD;
+        h->frames[mfn].flags |= PGF_FREE_HEAD | (zeroed ? PGF_CLEAN : 0);
         h->frames[mfn].order = (uint8_t)order;
     }
 }
@@ -76,7 +92,7 @@ void heap_init(struct page_heap *h, struct page_info *frames, mfn_t nr_frames)
     for (unsigned z = 0; z < HEAP_ZONES; z++) {
         h->zone_free[z] = 0;
         for (unsigned o = 0; o <= MAX_ORDER; o++)
-            h->free_head[z][o] = PAGE_LIST_NULL;
+            h->free_head[z][o] = h->free_tail[z][o] = PAGE_LIST_NULL;
     }
 }
 
@@ -105,7 +121,7 @@ static void free_block(struct page_heap *h, mfn_t mfn, unsigned order, bool dirt
         if (!(b->flags & PGF_FREE_HEAD) || b->order != order)
             break;
         list_remove(h, buddy, order);
-        b->flags &= (uint8_t)~PGF_FREE_HEAD;
+        b->flags &= (uint8_t)~(PGF_FREE_HEAD | PGF_CLEAN);
         b->order = 0;
         mfn &= ~(1ULL << order);
         order++;
@@ -183,6 +199,16 @@ mfn_t heap_alloc_high(struct page_heap *h, unsigned order, unsigned address_bits
 {
     if (order > MAX_ORDER)
         return INVALID_MFN;
+    /* Scrubbed memory first: a clean block heads its list if there is one. */
+    for (unsigned z = zone_limit(address_bits) + 1; z-- > 0;) {
+        if (h->zone_free[z] < (1ULL << order))
+            continue;
+        for (unsigned o = order; o <= MAX_ORDER; o++) {
+            uint32_t m = h->free_head[z][o];
+            if (m != PAGE_LIST_NULL && (h->frames[m].flags & PGF_CLEAN))
+                return take_block(h, m, o, order, true);
+        }
+    }
     for (unsigned z = zone_limit(address_bits) + 1; z-- > 0;) {
         if (h->zone_free[z] < (1ULL << order))
             continue;
@@ -229,13 +255,55 @@ mfn_t heap_scrub_next(struct page_heap *h, mfn_t budget, bool (*skip)(const stru
     return INVALID_MFN;
 }
 
+/* Every free frame is zeroed now: every free block is clean. */
+static void mark_all_clean(struct page_heap *h)
+{
+    for (unsigned z = 0; z < HEAP_ZONES; z++)
+        for (unsigned o = 0; o <= MAX_ORDER; o++)
+            for (uint32_t m = h->free_head[z][o]; m != PAGE_LIST_NULL; m = h->frames[m].next)
+                h->frames[m].flags |= PGF_CLEAN;
+}
+
+/* The free block holding frame mfn: its head, and its order in *order. */
+static mfn_t block_of(const struct page_heap *h, mfn_t mfn, unsigned *order)
+{
+    for (unsigned o = 0; o <= MAX_ORDER; o++) {
+        mfn_t head = mfn & ~((1ULL << o) - 1);
+        const struct page_info *pg = &h->frames[head];
+        if ((pg->flags & PGF_FREE_HEAD) && pg->order == o) {
+            *order = o;
+            return head;
+        }
+    }
+    return INVALID_MFN;
+}
+
 void heap_set_zeroed(struct page_heap *h, mfn_t mfn)
 {
     struct page_info *pg = &h->frames[mfn];
-    if ((pg->flags & (PGF_FREE | PGF_DIRTY)) == (PGF_FREE | PGF_DIRTY)) {
-        pg->flags = (uint8_t)((pg->flags & ~PGF_DIRTY) | PGF_ZEROED);
-        h->dirty_pages--;
+    if ((pg->flags & (PGF_FREE | PGF_DIRTY)) != (PGF_FREE | PGF_DIRTY))
+        return;
+    pg->flags = (uint8_t)((pg->flags & ~PGF_DIRTY) | PGF_ZEROED);
+    if (!--h->dirty_pages) {
+        mark_all_clean(h);
+        return;
     }
+    /*
+     * The scrubber goes up through memory: when it reaches the last frame
+     * of a block, see whether the whole block is clean now (once a pass,
+     * not once a frame), and if so move it to the front of its list.
+     */
+    unsigned order;
+    mfn_t head = block_of(h, mfn, &order);
+    if (head == INVALID_MFN || mfn != head + (1ULL << order) - 1 ||
+        (h->frames[head].flags & PGF_CLEAN))
+        return;
+    for (mfn_t i = 0; i < (1ULL << order); i++)
+        if (!(h->frames[head + i].flags & PGF_ZEROED))
+            return;
+    list_remove(h, head, order);
+    h->frames[head].flags |= PGF_CLEAN;
+    list_push(h, head, order);
 }
 
 int heap_check(const struct page_heap *h)
@@ -246,6 +314,7 @@ int heap_check(const struct page_heap *h)
         uint64_t in_zone = 0;
         for (unsigned o = 0; o <= MAX_ORDER; o++) {
             uint32_t prev = PAGE_LIST_NULL;
+            bool seen_unclean = false;
             for (uint32_t m = h->free_head[z][o]; m != PAGE_LIST_NULL; m = h->frames[m].next) {
                 const struct page_info *pg = &h->frames[m];
                 if (m >= h->nr_frames || pg->prev != prev)
@@ -263,12 +332,26 @@ int heap_check(const struct page_heap *h)
                 }
                 if (heap_zone(m, o) != z)
                     return -6;  /* on the wrong zone's list */
+                if (pg->flags & PGF_CLEAN) {
+                    if (seen_unclean)
+                        return -10;     /* clean blocks go first */
+                    for (uint64_t i = 0; i < (1ULL << o); i++)
+                        if (!(h->frames[m + i].flags & PGF_ZEROED))
+                            return -11; /* "clean" with a frame not zeroed */
+                } else {
+                    seen_unclean = true;
+                }
+                for (uint64_t i = 1; i < (1ULL << o); i++)
+                    if (h->frames[m + i].flags & PGF_CLEAN)
+                        return -12;     /* only heads say it */
                 counted += 1ULL << o;
                 in_zone += 1ULL << o;
                 prev = m;
                 if (counted > h->nr_frames)
                     return -4;   /* a cycle */
             }
+            if (h->free_tail[z][o] != prev)
+                return -13;
         }
         if (in_zone != h->zone_free[z])
             return -7;

@@ -44,6 +44,7 @@ _Static_assert(sizeof(struct page_info) == 32, "page_info must stay 32 bytes");
 #define PGF_DOMAIN_LIST 0x08   /* ordinary guest memory: on its owner's page list, counted in tot_pages */
 #define PGF_ZEROED     0x10    /* free and scrubbed: holds only zeroes (kept through allocation, page_alloc.h) */
 #define PGF_DIRTY      0x20    /* free, left with data by its last user: for the scrubber (page_alloc.h) */
+#define PGF_CLEAN      0x40    /* free block head: every frame of the block is PGF_ZEROED */
 
 /* count_info */
 #define PGC_ALLOCATED  (1ULL << 63)    /* the owner's allocation holds a reference */

