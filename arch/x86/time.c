@@ -5,8 +5,14 @@
  * The PIT runs at a fixed 1.193182 MHz on every PC (and in QEMU), so
  * counting TSC cycles across a known number of PIT ticks gives the TSC
  * rate without trusting CPUID frequency leaves, which QEMU's TCG does not
- * provide. Channel 2 is used because its output can be polled through port
- * 0x61 without any interrupt set-up.
+ * provide. Channel 2 is used because it needs no interrupt set-up.
+ *
+ * Both ends of the measurement are readings of the channel's count taken
+ * between two TSC reads, the tightest of several: a reading the CPU was
+ * held up in (an SMI, or a host that descheduled QEMU) is wide and loses,
+ * while a stall between the two ends costs nothing, both clocks running
+ * on. (Timing until OUT2 was seen high counted any stall before it was
+ * seen: a loaded host made Mica's clock up to 50% slow.)
  */
 #include <asm/x86.h>
 #include <mica/console.h>
@@ -25,25 +31,56 @@ static uint64_t tsc_at_boot;
 /* ns = (delta * ns_mul) >> 32 */
 static uint64_t ns_mul;
 
-static uint64_t measure_tsc_khz(void)
-{
-    uint32_t ticks = PIT_HZ / 1000 * CAL_MS;
+/* A reading of channel 2's count, and the TSC around it. */
+struct pit_reading {
+    uint64_t tsc;       /* midway between the two TSC reads */
+    uint64_t width;     /* TSC cycles between them: the reading's uncertainty */
+    uint16_t count;
+};
 
-    /* Gate on, speaker off; channel 2, lobyte/hibyte, mode 0 (count down once). */
+static struct pit_reading pit_read(void)
+{
+    uint64_t a = rdtsc();
+    outb(PIT_CMD, 0x80);                /* latch channel 2's count */
+    uint8_t lo = inb(PIT_CH2), hi = inb(PIT_CH2);
+    uint64_t b = rdtsc();
+    return (struct pit_reading){ a + (b - a) / 2, b - a, (uint16_t)(lo | hi << 8) };
+}
+
+/* The tightest of a few readings in a row. */
+static struct pit_reading pit_read_best(void)
+{
+    struct pit_reading best = pit_read();
+    for (int i = 0; i < 7; i++) {
+        struct pit_reading r = pit_read();
+        if (r.width < best.width)
+            best = r;
+    }
+    return best;
+}
+
+/* TSC kHz, with *error the two readings' uncertainty; 0 without a PIT. */
+static uint64_t measure_tsc_khz(uint64_t *error)
+{
+    const uint32_t ticks = PIT_HZ / 1000 * CAL_MS;
+
+    /* Gate on, speaker off; channel 2, lobyte/hibyte, mode 0 from 0xffff (55 ms). */
     outb(PORT_B, (uint8_t)((inb(PORT_B) & ~0x02) | 0x01));
     outb(PIT_CMD, 0xb0);
-    outb(PIT_CH2, (uint8_t)ticks);
-    outb(PIT_CH2, (uint8_t)(ticks >> 8));
+    outb(PIT_CH2, 0xff);
+    outb(PIT_CH2, 0xff);
 
-    uint64_t start = rdtsc();
+    struct pit_reading first = pit_read_best();
     uint64_t spins = 0;
-    /* OUT2 (bit 5) goes high when the count reaches zero. */
-    while (!(inb(PORT_B) & 0x20)) {
-        if (++spins > 100000000)
-            return 0;   /* no PIT: caller falls back */
-    }
-    uint64_t end = rdtsc();
-    return (end - start) / CAL_MS;
+    while ((uint16_t)(first.count - pit_read().count) < ticks)
+        if (++spins > 10000000)
+            return 0;       /* not counting: no PIT */
+    struct pit_reading last = pit_read_best();
+    uint32_t elapsed = (uint16_t)(first.count - last.count);
+    if (elapsed < ticks || last.tsc <= first.tsc)
+        return 0;
+    *error = first.width + last.width;
+    return (last.tsc - first.tsc) * PIT_HZ / elapsed / 1000;
 }
 
 uint64_t tsc_delta_to_ns(uint64_t delta)
@@ -65,12 +102,14 @@ void udelay(uint64_t us)
 
 void time_init(void)
 {
-    /* Take the best of a few runs: an interruption only makes a run longer. */
-    uint64_t best = 0;
+    /* The run whose end readings were tightest. */
+    uint64_t best = 0, best_error = 0;
     for (int i = 0; i < 3; i++) {
-        uint64_t k = measure_tsc_khz();
-        if (k && (!best || k < best))
+        uint64_t error, k = measure_tsc_khz(&error);
+        if (k && (!best || error < best_error)) {
             best = k;
+            best_error = error;
+        }
     }
     if (!best) {
         pr_warn("time: PIT calibration failed; assuming a 1 GHz TSC\n");
