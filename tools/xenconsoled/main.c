@@ -23,6 +23,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "../xenstored/daemon.h"
 #include "../xenstored/xen_dom0.h"
 #include "../xl-lite/xs_client.h"
 #include "xc_console.h"
@@ -379,26 +380,6 @@ static void usage(FILE *f)
 	        "  -v, --verbose            log consoles opened and closed\n");
 }
 
-static int daemonize(void)
-{
-	pid_t pid = fork();
-	int fd;
-
-	if (pid < 0)
-		return -1;
-	if (pid > 0)
-		_exit(0);
-	setsid();
-	fd = open("/dev/null", O_RDWR);
-	if (fd >= 0) {
-		dup2(fd, 0);
-		dup2(fd, 1);
-		if (fd > 2)
-			close(fd);
-	}
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -457,14 +438,8 @@ int main(int argc, char **argv)
 		perror("mica-xenconsoled: fork");
 		return 1;
 	}
-	if (pidfile) {
-		FILE *f = fopen(pidfile, "w");
-
-		if (f) {
-			fprintf(f, "%ld\n", (long)getpid());
-			fclose(f);
-		}
-	}
+	if (pidfile)
+		write_pidfile("mica-xenconsoled", pidfile);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "xs_ring.h"
 #include "xs_store.h"
 #include "xs_unix.h"
@@ -59,40 +60,6 @@ static unsigned num_arg(const char *opt, const char *s)
 		exit(2);
 	}
 	return (unsigned)v;
-}
-
-/* Detach from the caller: it returns once we are ready to serve. */
-static int daemonize(void)
-{
-	pid_t pid = fork();
-	int fd;
-
-	if (pid < 0)
-		return -1;
-	if (pid > 0)
-		_exit(0);
-	setsid();
-	fd = open("/dev/null", O_RDWR);
-	if (fd >= 0) {
-		dup2(fd, 0);
-		dup2(fd, 1);
-		/* stderr stays: verbose logs and errors go where the caller said. */
-		if (fd > 2)
-			close(fd);
-	}
-	return 0;
-}
-
-static void write_pidfile(const char *path)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f) {
-		fprintf(stderr, "mica-xenstored: %s: %s\n", path, strerror(errno));
-		return;
-	}
-	fprintf(f, "%ld\n", (long)getpid());
-	fclose(f);
 }
 
 struct slot {
@@ -184,7 +151,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (pidfile)
-		write_pidfile(pidfile);
+		write_pidfile("mica-xenstored", pidfile);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
